@@ -1,0 +1,230 @@
+from django.contrib import admin
+from django.db.models import Count
+
+from careers.models import (
+    AspectValue,
+    CareerLevel,
+    ComparisonAspect,
+    DataSystem,
+    EntryPath,
+    Guidance,
+    LifecycleStage,
+    ProgressionStep,
+    Role,
+    RolePoint,
+    RoleSkill,
+    RoleStage,
+    RoleTool,
+    Skill,
+    TeamHandoff,
+    TeamMember,
+    Tool,
+    ToolCategory,
+)
+
+
+class RoleStageInline(admin.TabularInline):
+    model = RoleStage
+    extra = 0
+    fields = ["stage", "label", "note", "source"]
+
+
+class RolePointInline(admin.TabularInline):
+    model = RolePoint
+    extra = 0
+    fields = ["kind", "position", "title", "text", "source"]
+
+
+class RoleSkillInline(admin.TabularInline):
+    model = RoleSkill
+    extra = 0
+    autocomplete_fields = ["skill"]
+    fields = ["skill", "group", "tier", "detail", "position"]
+
+
+class RoleToolInline(admin.TabularInline):
+    model = RoleTool
+    extra = 0
+    autocomplete_fields = ["tool"]
+    fields = ["tool", "source", "heading", "note", "position"]
+
+
+class CareerLevelInline(admin.TabularInline):
+    model = CareerLevel
+    extra = 0
+    fields = [
+        "position",
+        "title",
+        "years_min",
+        "years_max",
+        "salary_min",
+        "salary_max",
+        "salary_open_ended",
+        "focus",
+    ]
+
+
+class AspectValueInline(admin.TabularInline):
+    model = AspectValue
+    extra = 0
+    fields = ["aspect", "text", "source"]
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "position", "summary", "salary_range_label"]
+    list_editable = ["position"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_name", "summary", "overview"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["collaborators"]
+    inlines = [
+        RoleStageInline,
+        RolePointInline,
+        RoleSkillInline,
+        RoleToolInline,
+        CareerLevelInline,
+        AspectValueInline,
+    ]
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "slug", "kind", "position", "icon"]}),
+        (
+            "Description",
+            {
+                "fields": [
+                    "tagline",
+                    "summary",
+                    "overview",
+                    "focus",
+                    "core_responsibility",
+                    "team_responsibility",
+                    "skills_summary",
+                    "study_focus",
+                ]
+            },
+        ),
+        ("Career", {"fields": ["progression_notes"]}),
+        ("Collaboration", {"fields": ["collaborators", "other_collaborators"]}),
+        ("Example work", {"fields": ["example_title", "example_code"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("levels")
+
+    @admin.display(description="Salary range")
+    def salary_range_label(self, role):
+        return role.salary_range_label or "—"
+
+
+@admin.register(LifecycleStage)
+class LifecycleStageAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "slug"]
+    list_display_links = ["name"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [RoleStageInline]
+
+
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin):
+    list_display = ["name", "group", "role_count"]
+    list_filter = ["group", "role_skills__role"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [RoleSkillInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(role_count=Count("role_skills"))
+
+    @admin.display(description="Roles", ordering="role_count")
+    def role_count(self, skill):
+        return skill.role_count
+
+
+class ToolInline(admin.TabularInline):
+    model = Tool
+    extra = 0
+    fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(ToolCategory)
+class ToolCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "position"]
+    list_editable = ["position"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ToolInline]
+
+
+@admin.register(Tool)
+class ToolAdmin(admin.ModelAdmin):
+    list_display = ["name", "category"]
+    list_filter = ["category", "role_tools__role"]
+    list_select_related = ["category"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [RoleToolInline]
+
+
+@admin.register(CareerLevel)
+class CareerLevelAdmin(admin.ModelAdmin):
+    list_display = ["title", "role", "years_label", "salary_label", "position"]
+    list_filter = ["role"]
+    list_select_related = ["role"]
+    search_fields = ["title", "focus", "role__name"]
+
+
+class AspectValueForAspectInline(AspectValueInline):
+    fields = ["role", "text", "source"]
+
+
+@admin.register(ComparisonAspect)
+class ComparisonAspectAdmin(admin.ModelAdmin):
+    list_display = ["name", "position"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [AspectValueForAspectInline]
+
+
+@admin.register(DataSystem)
+class DataSystemAdmin(admin.ModelAdmin):
+    list_display = ["abbreviation", "name", "purpose"]
+    search_fields = ["name", "purpose", "characteristics"]
+
+
+class HandoffInline(admin.TabularInline):
+    model = TeamHandoff
+    fk_name = "source"
+    extra = 0
+    verbose_name = "hands over to"
+    verbose_name_plural = "hands over to"
+
+
+@admin.register(TeamMember)
+class TeamMemberAdmin(admin.ModelAdmin):
+    list_display = ["name", "tier", "position", "role", "responsibility"]
+    list_select_related = ["role"]
+    search_fields = ["name", "responsibility"]
+    inlines = [HandoffInline]
+
+
+@admin.register(EntryPath)
+class EntryPathAdmin(admin.ModelAdmin):
+    list_display = ["name", "position"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(ProgressionStep)
+class ProgressionStepAdmin(admin.ModelAdmin):
+    list_display = ["title", "years", "track", "position"]
+    list_filter = ["track"]
+
+
+@admin.register(Guidance)
+class GuidanceAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "position"]
+    list_filter = ["kind"]
+    search_fields = ["title", "text"]
+    filter_horizontal = ["roles"]

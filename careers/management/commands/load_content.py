@@ -1,0 +1,34 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from careers.models import Role
+
+# Loaded in this order; later features add their fixture files here.
+CONTENT_FIXTURES = ["careers.json"]
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the site's content from fixtures/ into an empty database. A database that "
+        "already has content is left alone, so editors' changes are never overwritten."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load even when content exists: rows with the same natural keys are "
+            "overwritten by the files' versions; learners' data is never touched.",
+        )
+
+    def handle(self, *args, force: bool, verbosity: int, **options):
+        if Role.objects.exists() and not force:
+            self.stdout.write("Content already loaded; leaving editors' changes alone.")
+            return
+        fixtures_dir = Path(settings.BASE_DIR) / "fixtures"
+        for name in CONTENT_FIXTURES:
+            call_command("loaddata", fixtures_dir / name, verbosity=verbosity)
+        self.stdout.write(self.style.SUCCESS(f"Loaded {len(CONTENT_FIXTURES)} content file(s)."))

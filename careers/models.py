@@ -1,0 +1,753 @@
+"""The careers content: lifecycle stages, roles, the shared skill catalogue, tools, career
+ladders, comparison aspects and the course material's supporting facts.
+
+Every model has a natural key (slugs, or a parent's slug plus a position), so the fixtures in
+`fixtures/` load repeatably and editing content never orphans a learner's progress.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+
+
+class Source(models.TextChoices):
+    """Where a fact comes from. The two course documents sometimes disagree; the site shows
+    both, so facts that differ carry their source."""
+
+    NOTES = "notes", "Role study notes"
+    CHAPTER = "chapter", "Career paths chapter"
+    SITE = "site", "Written for this site"
+
+
+def salary_text(low: int, high: int, open_ended: bool) -> str:
+    """ "$70k–$95k", or "$160k–$250k+" when the source gives the top as "and up"."""
+    return f"${low // 1000}k–${high // 1000}k{'+' if open_ended else ''}"
+
+
+def lines(text: str) -> list[str]:
+    """The non-blank lines of a multi-line text field (editors write one item per line)."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class SlugManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+# --- Lifecycle ---------------------------------------------------------------------------
+
+
+class LifecycleStage(models.Model):
+    number = models.PositiveSmallIntegerField(
+        unique=True, help_text="Position in the ML development lifecycle, from 1."
+    )
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=80)
+    description = models.TextField(blank=True, help_text="What happens in this stage.")
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"{self.number}. {self.name}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("careers:lifecycle") + f"#stage-{self.slug}"
+
+
+# --- Roles -------------------------------------------------------------------------------
+
+
+class RoleQuerySet(models.QuerySet):
+    def core(self):
+        return self.filter(kind=Role.Kind.CORE)
+
+    def specialized(self):
+        return self.filter(kind=Role.Kind.SPECIALIZED)
+
+    def with_ladders(self):
+        return self.prefetch_related("levels")
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Role(models.Model):
+    class Kind(models.TextChoices):
+        CORE = "core", "Core role"
+        SPECIALIZED = "specialized", "Specialized role"
+
+    slug = models.SlugField(unique=True, help_text="Part of the page address; keep it stable.")
+    name = models.CharField(max_length=80, unique=True)
+    short_name = models.CharField(
+        max_length=40, help_text='Name used in tight spaces, e.g. "ML Engineer".'
+    )
+    kind = models.CharField(max_length=12, choices=Kind, default=Kind.CORE)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order among all roles.")
+    icon = models.CharField(
+        max_length=8, blank=True, help_text="A short symbol shown beside the name (decorative)."
+    )
+    tagline = models.CharField(
+        max_length=200, blank=True, help_text="The one-line quote that sums up the role."
+    )
+    summary = models.CharField(
+        max_length=200, help_text='One line for cards, e.g. "Builds data infrastructure".'
+    )
+    overview = models.TextField(help_text="What the role is, in a short paragraph.")
+    focus = models.CharField(max_length=200, blank=True, help_text="The role's focus, in a line.")
+    core_responsibility = models.TextField(
+        blank=True, help_text="The core responsibility as the role study notes state it."
+    )
+    team_responsibility = models.CharField(
+        max_length=60, blank=True, help_text='Its job in the ML team, e.g. "Deploy & Scale".'
+    )
+    skills_summary = models.CharField(
+        max_length=200, blank=True, help_text='Skills in a line, e.g. "DevOps + ML knowledge".'
+    )
+    study_focus = models.CharField(
+        max_length=200, blank=True, help_text="What to study in the role-specific deep dive."
+    )
+    progression_notes = models.TextField(
+        blank=True,
+        help_text="The study notes' career progression, one title per line (junior first).",
+    )
+    other_collaborators = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Collaborators that are not roles on this site, e.g. business stakeholders.",
+    )
+    collaborators = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="collaborating_with"
+    )
+    example_title = models.CharField(max_length=120, blank=True)
+    example_code = models.TextField(
+        blank=True, help_text="Python code showing the role's typical work."
+    )
+    stages = models.ManyToManyField(LifecycleStage, through="RoleStage", related_name="roles")
+
+    objects = RoleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("careers:role_detail", args=[self.slug])
+
+    @property
+    def progression(self) -> list[str]:
+        return lines(self.progression_notes)
+
+    def salary_range(self) -> tuple[int, int, bool] | None:
+        """(lowest minimum, highest maximum, open-ended) across the role's levels.
+
+        Reads `levels` through the prefetch cache when there is one."""
+        levels = [level for level in self.levels.all() if level.salary_min is not None]
+        if not levels:
+            return None
+        top = max(levels, key=lambda level: (level.salary_max, level.salary_open_ended))
+        return min(level.salary_min for level in levels), top.salary_max, top.salary_open_ended
+
+    @property
+    def salary_range_label(self) -> str:
+        salary_range = self.salary_range()
+        if salary_range is None:
+            return ""
+        return salary_text(*salary_range)
+
+
+class RoleStageManager(models.Manager):
+    def get_by_natural_key(self, role_slug, stage_slug):
+        return self.get(role__slug=role_slug, stage__slug=stage_slug)
+
+
+class RoleStage(models.Model):
+    """A lifecycle stage a role focuses on, in the words of the source that says so."""
+
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="role_stages")
+    stage = models.ForeignKey(LifecycleStage, on_delete=models.CASCADE, related_name="role_stages")
+    label = models.CharField(
+        max_length=80, blank=True, help_text="The source's wording, when it differs from the stage."
+    )
+    note = models.CharField(max_length=300, blank=True, help_text="Shown beside the stage.")
+    source = models.CharField(max_length=10, choices=Source, default=Source.NOTES)
+
+    objects = RoleStageManager()
+
+    class Meta:
+        ordering = ["stage__number", "role__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["role", "stage"], name="one_link_per_role_and_stage")
+        ]
+
+    def __str__(self):
+        return f"{self.role} — {self.stage}"
+
+    def natural_key(self):
+        return (*self.role.natural_key(), *self.stage.natural_key())
+
+    natural_key.dependencies = ["careers.role", "careers.lifecyclestage"]
+
+
+class PositionedByRoleManager(models.Manager):
+    """Natural key (role slug, kind, position) for the role's ordered lists."""
+
+    def get_by_natural_key(self, role_slug, *rest):
+        fields = self.model.natural_key_fields
+        return self.get(role__slug=role_slug, **dict(zip(fields, rest, strict=True)))
+
+
+class RolePoint(models.Model):
+    """One item of one of a role's lists: responsibilities, key tasks, inputs, outputs,
+    career notes and "choose this role if you…" reasons."""
+
+    class Kind(models.TextChoices):
+        RESPONSIBILITY = "responsibility", "Primary responsibility"
+        KEY_TASK = "key_task", "Key task"
+        INPUT = "input", "Input"
+        OUTPUT = "output", "Output"
+        CAREER_NOTE = "career_note", "Career note"
+        CHOOSE_IF = "choose_if", "Choose this role if you…"
+
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="points")
+    kind = models.CharField(max_length=16, choices=Kind)
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=120, blank=True, help_text='e.g. "Data Ingestion".')
+    text = models.TextField()
+    source = models.CharField(max_length=10, choices=Source, default=Source.CHAPTER)
+
+    objects = PositionedByRoleManager()
+    natural_key_fields = ("kind", "position")
+
+    class Meta:
+        ordering = ["role__position", "kind", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["role", "kind", "position"], name="one_point_per_role_kind_position"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.role.short_name}: {self.title or self.text[:60]}"
+
+    def natural_key(self):
+        return (self.role.slug, self.kind, self.position)
+
+    natural_key.dependencies = ["careers.role"]
+
+
+# --- Skills ------------------------------------------------------------------------------
+
+
+class SkillGroup(models.TextChoices):
+    TECHNICAL = "technical", "Technical skills"
+    MATHEMATICAL = "mathematical", "Mathematical skills"
+    ML_KNOWLEDGE = "ml_knowledge", "ML knowledge"
+    SOFTWARE_ENGINEERING = "software_engineering", "Software engineering"
+    BUSINESS = "business", "Business skills"
+    SOFT = "soft", "Soft skills"
+
+
+class SkillQuerySet(models.QuerySet):
+    def for_role(self, role):
+        return self.filter(role_skills__role=role)
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Skill(models.Model):
+    """One row per skill in the whole site: "SQL" is linked to every role that needs it."""
+
+    slug = models.SlugField(unique=True, help_text="Part of the page address; keep it stable.")
+    name = models.CharField(max_length=100, unique=True)
+    group = models.CharField(
+        max_length=24,
+        choices=SkillGroup,
+        default=SkillGroup.TECHNICAL,
+        help_text="Where the skill sits in the catalogue.",
+    )
+    description = models.TextField(blank=True)
+
+    objects = SkillQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("careers:skill_detail", args=[self.slug])
+
+
+class RoleSkillManager(models.Manager):
+    def get_by_natural_key(self, role_slug, skill_slug):
+        return self.get(role__slug=role_slug, skill__slug=skill_slug)
+
+
+class RoleSkill(models.Model):
+    class Tier(models.TextChoices):
+        ESSENTIAL = "essential", "Essential"
+        IMPORTANT = "important", "Important"
+        NICE_TO_HAVE = "nice_to_have", "Nice to have"
+
+    TIER_RANK = {Tier.ESSENTIAL: 0, Tier.IMPORTANT: 1, Tier.NICE_TO_HAVE: 2, "": 3}
+
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="role_skills")
+    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="role_skills")
+    group = models.CharField(
+        max_length=24,
+        choices=SkillGroup,
+        default=SkillGroup.TECHNICAL,
+        help_text="The heading the role lists this skill under.",
+    )
+    tier = models.CharField(
+        max_length=12,
+        choices=Tier,
+        blank=True,
+        help_text="How much the role needs it. The material tiers technical skills only.",
+    )
+    detail = models.CharField(
+        max_length=120, blank=True, help_text='The level asked for, e.g. "expert level".'
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = RoleSkillManager()
+
+    class Meta:
+        ordering = ["role__position", "group", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["role", "skill"], name="one_link_per_role_and_skill")
+        ]
+
+    def __str__(self):
+        return f"{self.role.short_name} needs {self.skill}"
+
+    def natural_key(self):
+        return (self.role.slug, self.skill.slug)
+
+    natural_key.dependencies = ["careers.role", "careers.skill"]
+
+    @property
+    def tier_rank(self) -> int:
+        return self.TIER_RANK[self.tier]
+
+
+# --- Tools -------------------------------------------------------------------------------
+
+
+class ToolCategory(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=80, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "tool categories"
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Tool(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=80, unique=True)
+    category = models.ForeignKey(ToolCategory, on_delete=models.PROTECT, related_name="tools")
+    description = models.CharField(max_length=200, blank=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["careers.toolcategory"]
+
+
+class RoleToolManager(models.Manager):
+    def get_by_natural_key(self, role_slug, tool_slug, source):
+        return self.get(role__slug=role_slug, tool__slug=tool_slug, source=source)
+
+
+class RoleTool(models.Model):
+    """A tool a role uses, under the heading and with the note its source gives."""
+
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="role_tools")
+    tool = models.ForeignKey(Tool, on_delete=models.PROTECT, related_name="role_tools")
+    source = models.CharField(max_length=10, choices=Source, default=Source.CHAPTER)
+    heading = models.CharField(
+        max_length=80, help_text='The heading the source lists it under, e.g. "Orchestration".'
+    )
+    note = models.CharField(
+        max_length=200, blank=True, help_text='e.g. "Industry standard" or "S3, RDS, Redshift".'
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = RoleToolManager()
+
+    class Meta:
+        ordering = ["role__position", "source", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["role", "tool", "source"], name="one_link_per_role_tool_and_source"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.role.short_name} uses {self.tool}"
+
+    def natural_key(self):
+        return (self.role.slug, self.tool.slug, self.source)
+
+    natural_key.dependencies = ["careers.role", "careers.tool"]
+
+
+# --- Career ladders -----------------------------------------------------------------------
+
+
+class CareerLevel(models.Model):
+    """A rung of a role's career ladder, with years of experience and salary (US dollars)."""
+
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="levels")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=80)
+    years_min = models.PositiveSmallIntegerField(null=True, blank=True)
+    years_max = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text='Leave empty for an open end ("10+ years").'
+    )
+    salary_min = models.PositiveIntegerField(null=True, blank=True, help_text="US dollars a year.")
+    salary_max = models.PositiveIntegerField(null=True, blank=True, help_text="US dollars a year.")
+    salary_open_ended = models.BooleanField(
+        default=False, help_text='The source writes the top as "and up" ("$250k+").'
+    )
+    focus = models.CharField(max_length=200, blank=True)
+
+    objects = PositionedByRoleManager()
+    natural_key_fields = ("position",)
+
+    class Meta:
+        ordering = ["role__position", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["role", "position"], name="one_level_per_position"),
+            models.CheckConstraint(
+                condition=Q(salary_min__isnull=True)
+                | Q(salary_max__isnull=True)
+                | Q(salary_min__lte=models.F("salary_max")),
+                name="salary_min_not_above_max",
+                violation_error_message="The minimum salary cannot be above the maximum.",
+            ),
+            models.CheckConstraint(
+                condition=Q(years_min__isnull=True)
+                | Q(years_max__isnull=True)
+                | Q(years_min__lte=models.F("years_max")),
+                name="years_min_not_above_max",
+                violation_error_message="The minimum years cannot be above the maximum.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.role.short_name})"
+
+    def natural_key(self):
+        return (self.role.slug, self.position)
+
+    natural_key.dependencies = ["careers.role"]
+
+    def clean(self):
+        if (self.salary_min is None) != (self.salary_max is None):
+            raise ValidationError("Give both ends of the salary range, or neither.")
+
+    @property
+    def years_label(self) -> str:
+        if self.years_min is None:
+            return ""
+        if self.years_max is None:
+            return f"{self.years_min}+ years"
+        return f"{self.years_min}–{self.years_max} years"
+
+    @property
+    def salary_label(self) -> str:
+        if self.salary_min is None:
+            return ""
+        return salary_text(self.salary_min, self.salary_max, self.salary_open_ended)
+
+
+# --- Comparison aspects ------------------------------------------------------------------
+
+
+class ComparisonAspect(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=60, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class AspectValueManager(models.Manager):
+    def get_by_natural_key(self, aspect_slug, role_slug):
+        return self.get(aspect__slug=aspect_slug, role__slug=role_slug)
+
+
+class AspectValue(models.Model):
+    aspect = models.ForeignKey(ComparisonAspect, on_delete=models.CASCADE, related_name="values")
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="aspect_values")
+    text = models.CharField(max_length=300)
+    source = models.CharField(max_length=10, choices=Source, default=Source.SITE)
+
+    objects = AspectValueManager()
+
+    class Meta:
+        ordering = ["aspect__position", "role__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["aspect", "role"], name="one_value_per_aspect_and_role")
+        ]
+
+    def __str__(self):
+        return f"{self.role.short_name} — {self.aspect}"
+
+    def natural_key(self):
+        return (self.aspect.slug, self.role.slug)
+
+    natural_key.dependencies = ["careers.comparisonaspect", "careers.role"]
+
+
+# --- The course material's supporting facts ----------------------------------------------
+
+
+class DataSystem(models.Model):
+    """OLTP and OLAP: the two kinds of system data engineers work with."""
+
+    slug = models.SlugField(unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    abbreviation = models.CharField(max_length=10)
+    name = models.CharField(max_length=80)
+    purpose = models.CharField(max_length=200)
+    examples = models.TextField(help_text="One example per line.")
+    characteristics = models.TextField(help_text="One characteristic per line.")
+    example_databases = models.CharField(max_length=200)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self):
+        return f"{self.abbreviation} ({self.name})"
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def example_list(self):
+        return lines(self.examples)
+
+    @property
+    def characteristic_list(self):
+        return lines(self.characteristics)
+
+
+class TeamMember(models.Model):
+    """A box in the ML team structure; `tier` is its row, top (business) first."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=80)
+    role = models.ForeignKey(
+        Role, on_delete=models.SET_NULL, null=True, blank=True, related_name="team_members"
+    )
+    responsibility = models.CharField(max_length=120)
+    tier = models.PositiveSmallIntegerField(help_text="Row in the team chart, from 1 at the top.")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order within its row.")
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["tier", "position"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class TeamHandoffManager(models.Manager):
+    def get_by_natural_key(self, source_slug, target_slug):
+        return self.get(source__slug=source_slug, target__slug=target_slug)
+
+
+class TeamHandoff(models.Model):
+    """What one member of the team hands to another."""
+
+    source = models.ForeignKey(TeamMember, on_delete=models.CASCADE, related_name="handoffs_out")
+    target = models.ForeignKey(TeamMember, on_delete=models.CASCADE, related_name="handoffs_in")
+    what = models.CharField(max_length=120)
+
+    objects = TeamHandoffManager()
+
+    class Meta:
+        ordering = ["source__tier", "source__position", "target__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target"], name="one_handoff_per_pair")
+        ]
+
+    def __str__(self):
+        return f"{self.source} → {self.target}: {self.what}"
+
+    def natural_key(self):
+        return (self.source.slug, self.target.slug)
+
+    natural_key.dependencies = ["careers.teammember"]
+
+
+class EntryPath(models.Model):
+    """A way into an ML career: traditional education, bootcamp, career transition."""
+
+    slug = models.SlugField(unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(max_length=80)
+    steps = models.TextField(help_text="One step per line, in order.")
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name_plural = "entry paths"
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def step_list(self):
+        return lines(self.steps)
+
+
+class ProgressionStepManager(models.Manager):
+    def get_by_natural_key(self, track, position):
+        return self.get(track=track, position=position)
+
+
+class ProgressionStep(models.Model):
+    """A step of the generic career progression, on the individual or the management track."""
+
+    class Track(models.TextChoices):
+        INDIVIDUAL = "individual", "Individual contributor"
+        MANAGEMENT = "management", "Management"
+
+    track = models.CharField(max_length=12, choices=Track)
+    position = models.PositiveSmallIntegerField(default=0)
+    years = models.CharField(max_length=20, help_text='e.g. "Year 0-2" or "Year 8+".')
+    title = models.CharField(max_length=80)
+    description = models.CharField(max_length=200)
+
+    objects = ProgressionStepManager()
+
+    class Meta:
+        ordering = ["track", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["track", "position"], name="one_step_per_position")
+        ]
+
+    def __str__(self):
+        return f"{self.years}: {self.title}"
+
+    def natural_key(self):
+        return (self.track, self.position)
+
+
+class GuidanceManager(models.Manager):
+    def get_by_natural_key(self, kind, position):
+        return self.get(kind=kind, position=position)
+
+
+class Guidance(models.Model):
+    """Lists of advice from the material: the study plan, what all roles require, career
+    advice, and the "choosing your path" hints (linked to the roles they point to)."""
+
+    class Kind(models.TextChoices):
+        STUDY_PLAN = "study_plan", "Study plan"
+        ALL_ROLES_REQUIRE = "all_roles_require", "All roles require"
+        CAREER_ADVICE = "career_advice", "Career advice"
+        CHOOSING_PATH = "choosing_path", "Choosing your path"
+
+    kind = models.CharField(max_length=20, choices=Kind)
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=120)
+    text = models.TextField(blank=True, help_text="Details; one item per line.")
+    roles = models.ManyToManyField(Role, blank=True, related_name="guidance")
+
+    objects = GuidanceManager()
+
+    class Meta:
+        ordering = ["kind", "position"]
+        verbose_name_plural = "guidance"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "position"], name="one_guidance_per_position")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.title}"
+
+    def natural_key(self):
+        return (self.kind, self.position)
+
+    @property
+    def items(self):
+        return lines(self.text)
+
+
+def role_detail_prefetches():
+    """Everything a role page shows, fetched with one query per relation."""
+    return [
+        Prefetch("role_stages", queryset=RoleStage.objects.select_related("stage")),
+        "points",
+        Prefetch("role_skills", queryset=RoleSkill.objects.select_related("skill")),
+        Prefetch(
+            "role_tools",
+            queryset=RoleTool.objects.select_related("tool__category").order_by(
+                "source", "position"
+            ),
+        ),
+        "levels",
+        Prefetch("collaborators", queryset=Role.objects.order_by("position")),
+        Prefetch(
+            "aspect_values",
+            queryset=AspectValue.objects.select_related("aspect").order_by("aspect__position"),
+        ),
+    ]

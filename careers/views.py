@@ -1,0 +1,185 @@
+from itertools import groupby
+
+from django.db import DatabaseError, connection
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from careers.models import (
+    DataSystem,
+    EntryPath,
+    Guidance,
+    LifecycleStage,
+    ProgressionStep,
+    Role,
+    RolePoint,
+    RoleSkill,
+    RoleStage,
+    Skill,
+    SkillGroup,
+    TeamHandoff,
+    TeamMember,
+    role_detail_prefetches,
+)
+
+# The role whose page explains OLTP vs OLAP: the material introduces them as the two kinds
+# of system data engineers work with.
+DATA_SYSTEMS_ROLE = "data-engineer"
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    roles = Role.objects.all()
+    guidance = Guidance.objects.prefetch_related(
+        Prefetch("roles", Role.objects.only("slug", "name"))
+    )
+    by_kind = {kind: list(items) for kind, items in groupby(guidance, key=lambda g: g.kind)}
+    return render(
+        request,
+        "careers/home.html",
+        {
+            "core_roles": [role for role in roles if role.kind == Role.Kind.CORE],
+            "specialized_roles": [role for role in roles if role.kind == Role.Kind.SPECIALIZED],
+            "choosing_path": by_kind.get(Guidance.Kind.CHOOSING_PATH, []),
+            "study_plan": by_kind.get(Guidance.Kind.STUDY_PLAN, []),
+            "all_roles_require": by_kind.get(Guidance.Kind.ALL_ROLES_REQUIRE, []),
+            "career_advice": by_kind.get(Guidance.Kind.CAREER_ADVICE, []),
+        },
+    )
+
+
+@require_GET
+def role_list(request: HttpRequest) -> HttpResponse:
+    roles = list(Role.objects.with_ladders())
+    steps = list(ProgressionStep.objects.all())
+    return render(
+        request,
+        "careers/role_list.html",
+        {
+            "core_roles": [role for role in roles if role.kind == Role.Kind.CORE],
+            "specialized_roles": [role for role in roles if role.kind == Role.Kind.SPECIALIZED],
+            "individual_track": [s for s in steps if s.track == ProgressionStep.Track.INDIVIDUAL],
+            "management_track": [s for s in steps if s.track == ProgressionStep.Track.MANAGEMENT],
+            "entry_paths": EntryPath.objects.all(),
+        },
+    )
+
+
+@require_GET
+def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    role = get_object_or_404(Role.objects.prefetch_related(*role_detail_prefetches()), slug=slug)
+    points = {kind: [] for kind in RolePoint.Kind.values}
+    for point in role.points.all():
+        points[point.kind].append(point)
+    return render(
+        request,
+        "careers/role_detail.html",
+        {
+            "role": role,
+            "points": points,
+            "technical_skills": _technical_skills_by_tier(role.role_skills.all()),
+            "other_skills": _skills_by_group(role.role_skills.all()),
+            "tools_by_source": _tools_by_source(role.role_tools.all()),
+            "data_systems": DataSystem.objects.all() if role.slug == DATA_SYSTEMS_ROLE else [],
+            "other_roles": Role.objects.exclude(pk=role.pk).only("slug", "name", "short_name"),
+        },
+    )
+
+
+def _technical_skills_by_tier(role_skills):
+    tiers = {tier: [] for tier in RoleSkill.Tier}
+    for link in role_skills:
+        if link.group == SkillGroup.TECHNICAL and link.tier:
+            tiers[RoleSkill.Tier(link.tier)].append(link)
+    return [(tier.label, links) for tier, links in tiers.items() if links]
+
+
+def _skills_by_group(role_skills):
+    """Skills the role lists under headings other than the tiered technical ones."""
+    groups: dict[str, list] = {}
+    for link in role_skills:
+        if link.group != SkillGroup.TECHNICAL or not link.tier:
+            groups.setdefault(link.get_group_display(), []).append(link)
+    return list(groups.items())
+
+
+def _tools_by_source(role_tools):
+    """[(source label, [(heading, [links])])] keeping the source's own order and headings."""
+    sources: dict[str, dict[str, list]] = {}
+    for link in role_tools:
+        headings = sources.setdefault(link.get_source_display(), {})
+        headings.setdefault(link.heading, []).append(link)
+    return [(source, list(headings.items())) for source, headings in sources.items()]
+
+
+@require_GET
+def lifecycle(request: HttpRequest) -> HttpResponse:
+    stages = list(
+        LifecycleStage.objects.prefetch_related(
+            Prefetch("role_stages", RoleStage.objects.select_related("role"))
+        )
+    )
+    roles = list(Role.objects.only("slug", "name", "short_name", "kind", "position"))
+    matrix = []
+    for stage in stages:
+        links = {link.role_id: link for link in stage.role_stages.all()}
+        matrix.append({"stage": stage, "cells": [links.get(role.pk) for role in roles]})
+    members = list(TeamMember.objects.select_related("role"))
+    return render(
+        request,
+        "careers/lifecycle.html",
+        {
+            "stages": stages,
+            "roles": roles,
+            "matrix": matrix,
+            "team_tiers": [list(row) for _, row in groupby(members, key=lambda m: m.tier)],
+            "handoffs": TeamHandoff.objects.select_related("source", "target"),
+        },
+    )
+
+
+@require_GET
+def skill_list(request: HttpRequest) -> HttpResponse:
+    skills = Skill.objects.prefetch_related(
+        Prefetch("role_skills", RoleSkill.objects.select_related("role").order_by("role__position"))
+    ).order_by("group", "name")
+    groups = {group: [] for group in SkillGroup}
+    for skill in skills:
+        groups[SkillGroup(skill.group)].append(skill)
+    return render(
+        request,
+        "careers/skill_list.html",
+        {"groups": [(group.label, group.value, items) for group, items in groups.items() if items]},
+    )
+
+
+@require_GET
+def skill_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    skill = get_object_or_404(
+        Skill.objects.prefetch_related(
+            Prefetch(
+                "role_skills", RoleSkill.objects.select_related("role").order_by("role__position")
+            )
+        ),
+        slug=slug,
+    )
+    links = sorted(skill.role_skills.all(), key=lambda link: link.tier_rank)
+    tiers = [
+        (label, list(items))
+        for label, items in groupby(links, key=lambda link: link.get_tier_display() or "Listed")
+    ]
+    return render(request, "careers/skill_detail.html", {"skill": skill, "tiers": tiers})
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers: answers 200 only when the database answers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")

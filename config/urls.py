@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from careers import views as careers_views
+
+admin.site.site_header = "ML Career Paths — content"
+admin.site.site_title = "ML Career Paths admin"
+admin.site.index_title = "Content"
+
+urlpatterns = [
+    path("", include("careers.urls")),
+    path("healthz", careers_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]

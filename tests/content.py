@@ -1,0 +1,123 @@
+"""Builds small amounts of careers content for tests, scaled by a factor so query-count tests
+can compare a page with one and ten times the content."""
+
+from careers.models import (
+    AspectValue,
+    CareerLevel,
+    ComparisonAspect,
+    DataSystem,
+    EntryPath,
+    Guidance,
+    LifecycleStage,
+    ProgressionStep,
+    Role,
+    RolePoint,
+    RoleSkill,
+    RoleStage,
+    RoleTool,
+    Skill,
+    SkillGroup,
+    TeamHandoff,
+    TeamMember,
+    Tool,
+    ToolCategory,
+)
+
+
+def build_content(scale: int = 1) -> list[Role]:
+    """Two roles per scale step, each with every kind of content, sharing skills and tools."""
+    stages = [
+        LifecycleStage.objects.create(number=n, slug=f"stage-{n}", name=f"Stage {n}")
+        for n in range(1, 4 * scale + 1)
+    ]
+    category = ToolCategory.objects.create(slug="category", name="Category")
+    tools = [
+        Tool.objects.create(slug=f"tool-{n}", name=f"Tool {n}", category=category)
+        for n in range(3 * scale)
+    ]
+    skills = [
+        Skill.objects.create(slug=f"skill-{n}", name=f"Skill {n}", group=SkillGroup.TECHNICAL)
+        for n in range(4 * scale)
+    ]
+    aspects = [
+        ComparisonAspect.objects.create(slug=f"aspect-{n}", name=f"Aspect {n}", position=n)
+        for n in range(3 * scale)
+    ]
+    roles = []
+    for n in range(2 * scale):
+        role = Role.objects.create(
+            slug=f"role-{n}",
+            name=f"Role {n}",
+            short_name=f"R{n}",
+            kind=Role.Kind.CORE if n % 2 == 0 else Role.Kind.SPECIALIZED,
+            position=n,
+            summary=f"Does thing {n}",
+            overview="An overview.",
+            example_code="def work():\n    return 42\n",
+            progression_notes="Junior\nSenior",
+        )
+        roles.append(role)
+        for i, stage in enumerate(stages[:2]):
+            RoleStage.objects.create(role=role, stage=stage, label="Reporting" if i else "")
+        for i, kind in enumerate(RolePoint.Kind.values * scale):
+            RolePoint.objects.create(role=role, kind=kind, position=i, title="T", text=f"Point {i}")
+        for i, skill in enumerate(skills):
+            RoleSkill.objects.create(
+                role=role,
+                skill=skill,
+                tier=[*RoleSkill.Tier.values, ""][i % 4],
+                group=SkillGroup.TECHNICAL if i % 4 != 3 else SkillGroup.SOFT,
+                position=i,
+            )
+        for i, tool in enumerate(tools):
+            RoleTool.objects.create(role=role, tool=tool, heading=f"Heading {i % 2}", position=i)
+            RoleTool.objects.create(
+                role=role, tool=tool, heading="Other", source="notes", position=i
+            )
+        for i in range(4 * scale):
+            CareerLevel.objects.create(
+                role=role,
+                position=i,
+                title=f"Level {i}",
+                years_min=i,
+                years_max=i + 2 if i < 3 else None,
+                salary_min=50_000 + i * 10_000,
+                salary_max=90_000 + i * 20_000,
+                salary_open_ended=i == 3,
+            )
+        for aspect in aspects:
+            AspectValue.objects.create(aspect=aspect, role=role, text=f"{aspect.name} of {role}")
+    for role in roles:
+        role.collaborators.set([other for other in roles if other != role][:3])
+    for n in range(2 * scale):
+        DataSystem.objects.create(
+            slug=f"system-{n}",
+            abbreviation=f"S{n}",
+            name=f"System {n}",
+            purpose="Purpose",
+            examples="One\nTwo",
+            characteristics="Fast\nSmall",
+            example_databases="PostgreSQL",
+        )
+        EntryPath.objects.create(slug=f"path-{n}", name=f"Path {n}", steps="Learn\nApply")
+        for track in ProgressionStep.Track.values:
+            ProgressionStep.objects.create(
+                track=track, position=n, years=f"Year {n}", title="Step", description="Grow"
+            )
+        for kind in Guidance.Kind.values:
+            hint = Guidance.objects.create(kind=kind, position=n, title=f"Hint {n}", text="A\nB")
+            hint.roles.set(roles[:2])
+    members = [
+        TeamMember.objects.create(
+            slug=f"member-{n}",
+            name=f"Member {n}",
+            role=roles[n % len(roles)],
+            responsibility="Work",
+            tier=n // 2 + 1,
+            position=n,
+        )
+        for n in range(3 * scale)
+    ]
+    for source, target in zip(members, members[1:], strict=False):
+        TeamHandoff.objects.create(source=source, target=target, what="Things")
+    return roles
