@@ -54,11 +54,11 @@ class LifecycleStage(models.Model):
     def __str__(self):
         return f"{self.number}. {self.name}"
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("careers:lifecycle") + f"#stage-{self.slug}"
+
+    def natural_key(self):
+        return (self.slug,)
 
 
 # --- Roles -------------------------------------------------------------------------------
@@ -139,11 +139,11 @@ class Role(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("careers:role_detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
 
     @property
     def progression(self) -> list[str]:
@@ -288,11 +288,11 @@ class Skill(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("careers:skill_detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
 
 
 class RoleSkillManager(models.Manager):

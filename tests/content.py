@@ -1,6 +1,8 @@
 """Builds small amounts of careers content for tests, scaled by a factor so query-count tests
 can compare a page with one and ten times the content."""
 
+from itertools import pairwise
+
 from careers.models import (
     AspectValue,
     CareerLevel,
@@ -118,6 +120,6 @@ def build_content(scale: int = 1) -> list[Role]:
         )
         for n in range(3 * scale)
     ]
-    for source, target in zip(members, members[1:], strict=False):
+    for source, target in pairwise(members):
         TeamHandoff.objects.create(source=source, target=target, what="Things")
     return roles
