@@ -9,7 +9,7 @@ from tests.content import build_content
 
 pytestmark = pytest.mark.django_db
 
-CONTENT_MODELS = [model for model in apps.get_app_config("careers").get_models()]
+CONTENT_MODELS = list(apps.get_app_config("careers").get_models())
 
 
 @pytest.fixture

@@ -1,0 +1,87 @@
+# ML Career Paths — everyday commands. `make help` lists them.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PORT ?= 8000
+PYTEST_ARGS ?=
+PY := .venv/bin/python
+STAMP := .venv/.uv-synced
+
+# uv must use the Python already on the machine and compile bytecode at install time
+# (PYTHONDONTWRITEBYTECODE is set here, so nothing else would cache it).
+export UV_PYTHON_DOWNLOADS := never
+export UV_COMPILE_BYTECODE := 1
+
+.PHONY: help venv setup run test test-fast lint fmt clean distclean
+
+help:
+	@echo "make setup      create .venv from uv.lock (installs uv if missing)"
+	@echo "make run        migrate, load content, collect static files, serve on :$(PORT)"
+	@echo "make test       the whole suite, browser tests included (PYTEST_ARGS=... to narrow)"
+	@echo "make test-fast  the suite without browser tests"
+	@echo "make lint       ruff check and format check;  make fmt  fixes what it can"
+	@echo "make clean      remove generated files;  make distclean  also the virtualenvs"
+
+venv setup: $(STAMP)
+
+# Re-sync whenever the lock file or pyproject.toml changes.
+$(STAMP): pyproject.toml uv.lock
+	@uv=$$(command -v uv || true); \
+	userbin=$$(python3 -m site --user-base 2>/dev/null || echo "$$HOME/.local")/bin; \
+	for candidate in "$$userbin/uv" .venv-tools/bin/uv; do \
+	    if [[ -z "$$uv" && -x "$$candidate" ]]; then uv=$$candidate; fi; \
+	done; \
+	if [[ -z "$$uv" ]]; then \
+	    echo "uv not found; installing it with pip" >&2; \
+	    if python3 -m pip install --user --quiet uv >/dev/null 2>&1 && [[ -x "$$userbin/uv" ]]; then \
+	        uv=$$userbin/uv; \
+	    elif python3 -m venv .venv-tools && .venv-tools/bin/pip install --quiet uv; then \
+	        uv=.venv-tools/bin/uv; \
+	    else \
+	        echo "Could not install uv. Install it yourself (https://docs.astral.sh/uv/), e.g." >&2; \
+	        echo "  python3 -m pip install --user uv   or   apt-get install python3-venv" >&2; \
+	        exit 1; \
+	    fi; \
+	fi; \
+	echo "uv sync ($$uv)"; \
+	"$$uv" sync --frozen --quiet
+	@touch $@
+
+run: setup
+	@$(PY) manage.py migrate --no-input -v 0
+	@$(PY) manage.py load_content
+	@$(PY) manage.py collectstatic --no-input -v 0
+	@echo
+	@echo "  ML Career Paths: http://127.0.0.1:$(PORT)/"
+	@echo "  Admin user:      .venv/bin/python manage.py createsuperuser"
+	@echo "                   (content editors: see README)"
+	@echo
+	@DJANGO_DEBUG="$${DJANGO_DEBUG:-true}" exec .venv/bin/gunicorn config.wsgi \
+	    $(if $(wildcard gunicorn.conf.py),-c gunicorn.conf.py) \
+	    --bind 127.0.0.1:$(PORT) --no-control-socket
+
+test: setup
+	@chromium=$$(bash scripts/ensure-chromium); \
+	PLAYWRIGHT_CHROMIUM_EXECUTABLE=$$chromium .venv/bin/pytest $(PYTEST_ARGS)
+
+test-fast: setup
+	@.venv/bin/pytest -m "not browser" $(PYTEST_ARGS)
+
+lint: setup
+	@.venv/bin/ruff check .
+	@.venv/bin/ruff format --check .
+
+fmt: setup
+	@.venv/bin/ruff format .
+	@.venv/bin/ruff check --fix .
+
+# Leaves db.sqlite3 alone: it holds the local site's data.
+clean:
+	rm -rf staticfiles .pytest_cache .ruff_cache test-results $(STAMP)
+	find . -path ./.venv -prune -o -path ./.venv-tools -prune -o \
+	    -name __pycache__ -type d -exec rm -rf {} +
+
+distclean: clean
+	rm -rf .venv .venv-tools

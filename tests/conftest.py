@@ -1,0 +1,143 @@
+import contextlib
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+
+# Playwright's sync API keeps an event loop running in the test thread; without this, ORM
+# calls in browser tests (and pytest-django's flush after them) raise SynchronousOnlyOperation.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+BROWSER_FIXTURES = {"browser", "page", "page_dark"}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that uses a browser fixture as `browser`, so `-m "not browser"`
+    never launches Chromium, even for a test that forgot the marker."""
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+
+
+def _chromium_executable() -> str:
+    """The Chromium to drive: $PLAYWRIGHT_CHROMIUM_EXECUTABLE, else what
+    scripts/ensure-chromium finds (or installs). Browser tests never skip silently."""
+    path = os.environ.get("PLAYWRIGHT_CHROMIUM_EXECUTABLE", "")
+    if path and os.access(path, os.X_OK):
+        return path
+    result = subprocess.run(
+        ["bash", REPO_ROOT / "scripts" / "ensure-chromium"],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    if result.returncode == 0 and result.stdout.strip():
+        return result.stdout.strip()
+    if os.environ.get("CI") or os.environ.get("REQUIRE_BROWSER"):
+        hint = "A browser is required here (CI or REQUIRE_BROWSER is set)."
+    else:
+        hint = 'To run only the other tests: make test-fast (pytest -m "not browser").'
+    details = "\n".join(result.stderr.strip().splitlines()[-12:])
+    message = f"Browser tests need Chromium and none was found.\n{details}\n{hint}"
+    pytest.fail(message, pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = _chromium_executable()
+    with sync_playwright() as playwright:
+        try:
+            chromium = playwright.chromium.launch(
+                executable_path=executable, headless=True, args=CHROMIUM_ARGS
+            )
+        except PlaywrightError as error:
+            pytest.fail(f"Could not launch Chromium at {executable}:\n{error}", pytrace=False)
+        yield chromium
+        chromium.close()
+
+
+def _open_page(browser, live_server, **context_options) -> Iterator:
+    """A fresh browser context on the live server that can reach nothing else, and that
+    fails the test if the page logged any console or JavaScript error."""
+    live_host = urlsplit(live_server.url).netloc
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 800}, **context_options
+    )
+    context.set_default_timeout(10_000)
+    blocked: list[str] = []
+
+    def hermetic(route):
+        if urlsplit(route.request.url).netloc == live_host:
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", hermetic)
+
+    page = context.new_page()
+    errors: list[str] = []
+    # Chromium also logs "Failed to load resource" for a page that answers 4xx/5xx. A test
+    # that opens an error page on purpose checks response.status itself, so that one line is
+    # forgiven; a failing stylesheet, script or htmx request still fails the test.
+    error_pages: set[str] = set()
+    failed_loads: dict[str, str] = {}
+
+    def on_console(message):
+        if message.type == "error":
+            url = message.location.get("url", "")
+            entry = f"console.error: {message.text}" + (f" ({url})" if url else "")
+            errors.append(entry)
+            if message.text.startswith("Failed to load resource"):
+                failed_loads[entry] = url
+
+    def on_response(response):
+        if response.status >= 400 and response.request.is_navigation_request():
+            error_pages.add(response.url)
+
+    page.on("console", on_console)
+    page.on("response", on_response)
+    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+    page.console_errors = errors
+    page.blocked_requests = blocked
+
+    yield page
+
+    with contextlib.suppress(PlaywrightError):
+        page.evaluate("0")  # a round trip, so pending console events are delivered
+    context.close()
+    errors = [error for error in errors if failed_loads.get(error) not in error_pages]
+    details = "\n".join(f"  - {error}" for error in errors)
+    if blocked:
+        details += "\nRequests blocked because they were not for the live server:\n"
+        details += "\n".join(f"  - {url}" for url in blocked)
+    assert not errors, f"The page logged {len(errors)} error(s):\n{details}"
+
+
+@pytest.fixture
+def page(browser, live_server):
+    yield from _open_page(browser, live_server)
+
+
+@pytest.fixture
+def page_dark(browser, live_server):
+    yield from _open_page(browser, live_server, color_scheme="dark")

@@ -1,0 +1,30 @@
+"""Guards that keep the project honest: migrations match the models, the code is formatted."""
+
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.django_db
+def test_no_model_change_is_missing_a_migration():
+    out = StringIO()
+    try:
+        call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
+    except SystemExit:
+        pytest.fail(f"Models changed without a migration:\n{out.getvalue()}")
+
+
+def test_ruff_finds_nothing_to_fix():
+    ruff = Path(sys.executable).parent / "ruff"
+    check = subprocess.run([ruff, "check", "."], cwd=REPO_ROOT, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout
+    fmt = subprocess.run(
+        [ruff, "format", "--check", "."], cwd=REPO_ROOT, capture_output=True, text=True
+    )
+    assert fmt.returncode == 0, fmt.stdout
