@@ -3,6 +3,8 @@ from django.urls import reverse
 # Sections join the main navigation as they ship; a link never leads to a missing page.
 NAVIGATION = [
     ("careers:role_list", "Roles"),
+    ("careers:compare", "Compare"),
+    ("roadmaps:roadmap_list", "Roadmaps"),
     ("careers:lifecycle", "Lifecycle"),
     ("careers:skill_list", "Skills"),
 ]

@@ -6,8 +6,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
+from careers import comparison
+from careers.charts import salary_scale_top
 from careers.models import (
+    ComparisonAspect,
     DataSystem,
     EntryPath,
     Guidance,
@@ -23,6 +27,7 @@ from careers.models import (
     TeamMember,
     role_detail_prefetches,
 )
+from roadmaps.models import Progress, Status
 
 # The role whose page explains OLTP vs OLAP: the material introduces them as the two kinds
 # of system data engineers work with.
@@ -69,7 +74,10 @@ def role_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    role = get_object_or_404(Role.objects.prefetch_related(*role_detail_prefetches()), slug=slug)
+    role = get_object_or_404(
+        Role.objects.select_related("roadmap").prefetch_related(*role_detail_prefetches()),
+        slug=slug,
+    )
     points = {kind: [] for kind in RolePoint.Kind.values}
     for point in role.points.all():
         points[point.kind].append(point)
@@ -171,6 +179,58 @@ def skill_detail(request: HttpRequest, slug: str) -> HttpResponse:
         for label, items in groupby(links, key=lambda link: link.get_tier_display() or "Listed")
     ]
     return render(request, "careers/skill_detail.html", {"skill": skill, "tiers": tiers})
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def compare(request: HttpRequest) -> HttpResponse:
+    all_roles = list(Role.objects.only("slug", "name", "short_name", "kind", "position", "icon"))
+    names = {role.slug: role.name for role in all_roles}
+    selection = comparison.read_selection(request.GET.getlist("roles"), names)
+    context = {"all_roles": all_roles, "selection": selection, "names": names}
+    if selection.is_complete:
+        by_slug = {
+            role.slug: role
+            for role in Role.objects.filter(slug__in=selection.slugs).prefetch_related(
+                *role_detail_prefetches()
+            )
+        }
+        roles = [by_slug[slug] for slug in selection.slugs]
+        context.update(_comparison_context(request, roles))
+    template = "careers/compare.html"
+    if request.htmx:
+        template += "#comparison"
+    return render(request, template, context)
+
+
+def _comparison_context(request: HttpRequest, roles: list[Role]) -> dict:
+    aspects = list(ComparisonAspect.objects.all())
+    values = [{value.aspect_id: value for value in role.aspect_values.all()} for role in roles]
+    points = []
+    for role in roles:
+        by_kind = {kind: [] for kind in RolePoint.Kind.values}
+        for point in role.points.all():
+            by_kind[point.kind].append(point)
+        points.append(by_kind)
+    all_levels = [level for role in roles for level in role.levels.all()]
+    top = salary_scale_top(all_levels)
+    context = {
+        "roles": roles,
+        "aspect_rows": [(aspect, [v.get(aspect.pk) for v in values]) for aspect in aspects],
+        "points": points,
+        "tool_categories": comparison.tools_by_category(roles),
+        "skill_rows": comparison.skills_by_tier(roles),
+        "overlap": comparison.skill_overlap(roles),
+        "salary_charts": [(role, role.levels.all(), top) for role in roles],
+    }
+    if request.user.is_authenticated:
+        done = {
+            slug
+            for (kind, slug), status in Progress.objects.for_user(request.user).statuses().items()
+            if kind == "skill" and status == Status.DONE
+        }
+        context["gaps"] = comparison.learner_gaps(roles, done)
+    return context
 
 
 @never_cache

@@ -9,6 +9,10 @@ admin.site.index_title = "Content"
 
 urlpatterns = [
     path("", include("careers.urls")),
+    path("", include("roadmaps.urls")),
     path("healthz", careers_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    # The account page and data export before allauth's URLs, which share the prefix.
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
 ]

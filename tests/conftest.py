@@ -13,7 +13,7 @@ from playwright.sync_api import Error as PlaywrightError
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-BROWSER_FIXTURES = {"browser", "page", "page_dark"}
+BROWSER_FIXTURES = {"browser", "page", "page_dark", "page_without_javascript"}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--headless",
@@ -141,3 +141,29 @@ def page(browser, live_server):
 @pytest.fixture
 def page_dark(browser, live_server):
     yield from _open_page(browser, live_server, color_scheme="dark")
+
+
+@pytest.fixture
+def page_without_javascript(browser, live_server):
+    yield from _open_page(browser, live_server, java_script_enabled=False)
+
+
+# --- Personas -----------------------------------------------------------------------------
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def learner(django_user_model):
+    return django_user_model.objects.create_user("learner", "learner@example.com", PASSWORD)
+
+
+@pytest.fixture
+def other_learner(django_user_model):
+    return django_user_model.objects.create_user("other", "other@example.com", PASSWORD)
+
+
+@pytest.fixture
+def learner_client(client, learner):
+    client.force_login(learner)
+    return client

@@ -123,3 +123,35 @@ def build_content(scale: int = 1) -> list[Role]:
     for source, target in pairwise(members):
         TeamHandoff.objects.create(source=source, target=target, what="Things")
     return roles
+
+
+def build_roadmaps(roles: list[Role], scale: int = 1) -> list:
+    """A roadmap per role, three levels each; every roadmap shares the same skills, as the
+    real ones share the foundation, plus one project per level."""
+    from roadmaps.models import Project, Resource, Roadmap, RoadmapLevel, RoadmapStep, Stage
+
+    skills = [
+        Skill.objects.create(slug=f"roadmap-skill-{n}", name=f"Roadmap skill {n}")
+        for n in range(3 * 3 * scale)
+    ]
+    projects = [Project.objects.create(slug=f"project-{n}", name=f"Project {n}") for n in range(3)]
+    roadmaps = []
+    for role in roles:
+        roadmap = Roadmap.objects.create(role=role, intro=f"Become a {role.name}.")
+        roadmaps.append(roadmap)
+        for index, stage in enumerate(Stage.values):
+            level = RoadmapLevel.objects.create(
+                roadmap=roadmap, stage=stage, title=f"Level {stage}", duration="0–6 months"
+            )
+            level_skills = skills[index * 3 * scale : (index + 1) * 3 * scale]
+            for position, skill in enumerate(level_skills):
+                step = RoadmapStep.objects.create(
+                    level=level, position=position, skill=skill, explanation="Learn it."
+                )
+                Resource.objects.create(
+                    step=step, position=1, title="Docs", url="https://example.com/docs"
+                )
+            RoadmapStep.objects.create(
+                level=level, position=99, project=projects[index], title=f"Build {index}"
+            )
+    return roadmaps

@@ -48,11 +48,15 @@ def test_every_changelist_and_change_form_loads(admin_client, model):
     assert admin_client.get(change).status_code == 200
 
 
-def test_the_content_editors_group_can_change_content_but_not_users():
+def test_the_content_editors_group_can_change_content_but_not_users_or_learner_data():
     group = Group.objects.get(name="Content editors")
     codenames = set(group.permissions.values_list("codename", flat=True))
     assert {"change_role", "add_skill", "delete_tool", "change_careerlevel"} <= codenames
-    assert not group.permissions.exclude(content_type__app_label="careers").exists()
+    assert {"change_roadmap", "add_roadmapstep", "change_resource"} <= codenames
+    learner_data = {"view_progress", "change_progress", "view_note", "view_profile", "view_user"}
+    assert not codenames & learner_data
+    labels = set(group.permissions.values_list("content_type__app_label", flat=True))
+    assert labels == {"careers", "roadmaps"}
 
 
 def test_an_editor_can_log_in_and_edit_a_role(client, editor):

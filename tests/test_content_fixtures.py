@@ -38,7 +38,7 @@ EXPECTED_COUNTS = {  # referenced models first
     LifecycleStage: 7,
     ToolCategory: 20,
     Tool: 77,
-    Skill: 65,
+    Skill: 75,
     Role: 9,
     RoleStage: 16,
     RolePoint: 134,

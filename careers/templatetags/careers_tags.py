@@ -6,11 +6,9 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
-register = template.Library()
+from careers.charts import salary_bars
 
-SALARY_STEP = 50_000
-# Space the dashed "and up" tail takes, as a share of the top of the scale.
-OPEN_END_SHARE = 0.08
+register = template.Library()
 
 
 @lru_cache(maxsize=64)
@@ -24,38 +22,11 @@ def python_code(code: str) -> str:
     return mark_safe(_highlight_python(code))
 
 
-def salary_scale_top(levels) -> int:
-    """The top of a salary axis that fits every level, rounded up to a whole step."""
-    top = max(
-        (
-            level.salary_max * (1 + OPEN_END_SHARE * level.salary_open_ended)
-            for level in levels
-            if level.salary_max
-        ),
-        default=SALARY_STEP,
-    )
-    return int(-(-top // SALARY_STEP) * SALARY_STEP)
-
-
-def salary_bars(levels, top: int | None = None) -> dict:
-    """Bars in per-mille of the axis (the SVG's viewBox is 1000 wide) for the salary chart."""
-    levels = [level for level in levels if level.salary_min is not None]
-    top = top or salary_scale_top(levels)
-    rows = []
-    for level in levels:
-        start = round(level.salary_min / top * 1000)
-        end = round(level.salary_max / top * 1000)
-        tail = round(OPEN_END_SHARE * 1000) if level.salary_open_ended else 0
-        rows.append(
-            {"level": level, "x": start, "width": max(end - start, 4), "tail_x": end, "tail": tail}
-        )
-    ticks = [
-        {"share": share, "label": f"${top * share // 100 // 1000}k"}
-        for share in (0, 25, 50, 75, 100)
-    ]
-    return {"rows": rows, "ticks": ticks, "gridlines": [250, 500, 750]}
-
-
 @register.inclusion_tag("careers/includes/salary_chart.html")
 def salary_chart(levels, caption: str, top: int | None = None, show_role: bool = False):
     return {**salary_bars(levels, top), "caption": caption, "show_role": show_role}
+
+
+@register.filter
+def get_item(mapping: dict, key):
+    return mapping.get(key)

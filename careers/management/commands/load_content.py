@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from careers.models import Role
 
 # Loaded in this order; later features add their fixture files here.
-CONTENT_FIXTURES = ["careers.json"]
+CONTENT_FIXTURES = ["careers.json", "roadmaps.json"]
 
 
 class Command(BaseCommand):

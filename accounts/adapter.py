@@ -1,0 +1,19 @@
+import re
+
+from allauth.account.adapter import DefaultAccountAdapter
+
+from roadmaps.services import progress_merge_from_session
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def generate_unique_username(self, txts, regex=None):
+        """Usernames become public addresses (/u/<username>/), so make them slug-like:
+        "jane.doe+ml@example.com" gives "jane-doe-ml" rather than "jane.doe+ml"."""
+        local_parts = [re.sub(r"[.+]", "-", txt.split("@")[0]) if txt else txt for txt in txts]
+        return super().generate_unique_username(local_parts, regex or r"[^\w\s-]")
+
+    def post_login(self, request, user, **kwargs):
+        # Both signup and login end here, so progress recorded before signing in is kept
+        # either way.
+        progress_merge_from_session(session=request.session, user=user)
+        return super().post_login(request, user, **kwargs)

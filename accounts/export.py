@@ -1,0 +1,102 @@
+"""Everything a learner has on the site, in one document they can download (JSON or CSV)."""
+
+import csv
+import io
+
+from django.utils import timezone
+
+from accounts.models import Profile
+from roadmaps.models import Note, Progress
+
+CSV_COLUMNS = [
+    "record_type",
+    "slug",
+    "name",
+    "status",
+    "note_text",
+    "updated_at",
+    "email",
+    "progress_is_public",
+    "date_joined",
+]
+
+
+def account_export(user) -> dict:
+    """The learner's account, progress, notes and quiz history, in three queries whatever
+    their size. Quizzes don't exist yet; the empty list keeps the format stable for them."""
+    profile = Profile.objects.for_user(user)
+    progress = Progress.objects.for_user(user).select_related("skill", "project")
+    notes = Note.objects.filter(user=user).select_related("skill").order_by("skill__slug")
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "account": {
+            "email": user.email,
+            "username": user.get_username(),
+            "display_name": profile.display_name,
+            "progress_is_public": profile.progress_is_public,
+            "date_joined": user.date_joined.isoformat(),
+        },
+        # Sorted here: databases disagree on where the other kind's NULL slugs go.
+        "progress": sorted(
+            (
+                {
+                    "kind": "project" if entry.project_id else "skill",
+                    "slug": (entry.project or entry.skill).slug,
+                    "name": (entry.project or entry.skill).name,
+                    "status": entry.status,
+                    "updated_at": entry.updated_at.isoformat(),
+                }
+                for entry in progress
+            ),
+            key=lambda entry: (entry["kind"], entry["slug"]),
+        ),
+        "notes": [
+            {
+                "skill": note.skill.slug,
+                "skill_name": note.skill.name,
+                "text": note.text,
+                "updated_at": note.updated_at.isoformat(),
+            }
+            for note in notes
+        ],
+        "quiz_history": [],
+    }
+
+
+def account_export_csv(data: dict) -> str:
+    """One table: a row for the account, then one per progress entry and note."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, restval="")
+    writer.writeheader()
+    account = data["account"]
+    writer.writerow(
+        {
+            "record_type": "account",
+            "slug": account["username"],
+            "name": account["display_name"],
+            "email": account["email"],
+            "progress_is_public": "true" if account["progress_is_public"] else "false",
+            "date_joined": account["date_joined"],
+        }
+    )
+    for entry in data["progress"]:
+        writer.writerow(
+            {
+                "record_type": f"{entry['kind']}_progress",
+                "slug": entry["slug"],
+                "name": entry["name"],
+                "status": entry["status"],
+                "updated_at": entry["updated_at"],
+            }
+        )
+    for note in data["notes"]:
+        writer.writerow(
+            {
+                "record_type": "note",
+                "slug": note["skill"],
+                "name": note["skill_name"],
+                "note_text": note["text"],
+                "updated_at": note["updated_at"],
+            }
+        )
+    return out.getvalue()

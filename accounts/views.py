@@ -1,0 +1,90 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.export import account_export, account_export_csv
+from accounts.forms import AccountDeleteForm, ProfileForm
+from accounts.models import Profile
+from roadmaps.models import Note, Progress
+
+EXPORT_FILENAME = "ml-career-paths-export"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    profile = Profile.objects.for_user(request.user)
+    status = 200
+    if request.method == "POST":
+        form = ProfileForm(request.POST, instance=profile)
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Your account settings were saved.")
+            return redirect("accounts:profile")
+        status = 400
+    else:
+        form = ProfileForm(instance=profile)
+    public_url = None
+    if profile.progress_is_public:
+        public_url = request.build_absolute_uri(
+            reverse("roadmaps:public_progress", args=[request.user.get_username()])
+        )
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "profile": profile, "public_url": public_url},
+        status=status,
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def export_json(request: HttpRequest) -> HttpResponse:
+    data = account_export(request.user)
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{EXPORT_FILENAME}.json"'
+    return response
+
+
+@never_cache
+@login_required
+@require_GET
+def export_csv(request: HttpRequest) -> HttpResponse:
+    data = account_export(request.user)
+    response = HttpResponse(account_export_csv(data), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{EXPORT_FILENAME}.csv"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    status = 200
+    if request.method == "POST":
+        form = AccountDeleteForm(request.POST, request=request)
+        if form.is_valid():
+            with transaction.atomic():
+                user.delete()  # cascades to progress, notes, the profile and email addresses
+            logout(request)
+            messages.success(request, "Your account and all your data were deleted.")
+            return redirect("careers:home")
+        status = 429 if form.has_error("password", "rate_limited") else 400
+    else:
+        form = AccountDeleteForm(request=request)
+    counts = {
+        "progress": Progress.objects.for_user(user).count(),
+        "notes": Note.objects.filter(user=user).count(),
+    }
+    return render(request, "accounts/delete.html", {"form": form, "counts": counts}, status=status)

@@ -1,0 +1,380 @@
+"""Skill roadmaps and each learner's progress on them.
+
+Progress is stored per learner and per shared skill (or project), never per roadmap step, so
+marking "SQL" done shows it done on every roadmap that teaches it, and editing or reloading
+roadmaps never orphans a learner's progress.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+
+from careers.models import Role, Skill
+
+NOTE_MAX_LENGTH = 2000
+
+
+class Status(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    LEARNING = "learning", "Learning"
+    DONE = "done", "Done"
+    SKIPPED = "skipped", "Skipped"
+
+
+class Stage(models.TextChoices):
+    BEGINNER = "beginner", "Beginner"
+    INTERMEDIATE = "intermediate", "Intermediate"
+    ADVANCED = "advanced", "Advanced"
+
+
+def stage_order(field: str = "stage") -> models.Case:
+    """Sorts stages along the path (beginner first), not alphabetically."""
+    return models.Case(
+        *(models.When(**{field: stage}, then=index) for index, stage in enumerate(Stage.values)),
+        output_field=models.PositiveSmallIntegerField(),
+    )
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How many of a set of steps a learner has done, skipped or is learning. Done counts as
+    progress; skipped counts as handled but is reported apart."""
+
+    total: int
+    done: int
+    skipped: int
+    learning: int
+
+    @classmethod
+    def of(cls, steps, statuses: dict) -> "Tally":
+        counts = dict.fromkeys(Status.values, 0)
+        total = 0
+        for step in steps:
+            total += 1
+            counts[statuses.get(step.target_key, Status.NOT_STARTED)] += 1
+        return cls(total, counts[Status.DONE], counts[Status.SKIPPED], counts[Status.LEARNING])
+
+    @property
+    def percent_done(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def percent_handled(self) -> int:
+        return round(100 * (self.done + self.skipped) / self.total) if self.total else 0
+
+    @property
+    def percent_skipped(self) -> int:
+        return self.percent_handled - self.percent_done
+
+    @property
+    def started(self) -> bool:
+        return bool(self.done or self.skipped or self.learning)
+
+
+class RoadmapManager(models.Manager):
+    def get_by_natural_key(self, role_slug):
+        return self.get(role__slug=role_slug)
+
+
+class Roadmap(models.Model):
+    role = models.OneToOneField(Role, on_delete=models.CASCADE, related_name="roadmap")
+    intro = models.TextField(help_text="What this roadmap leads to, in a short paragraph.")
+
+    objects = RoadmapManager()
+
+    class Meta:
+        ordering = ["role__position"]
+
+    def __str__(self):
+        return f"{self.role.name} roadmap"
+
+    def get_absolute_url(self):
+        return reverse("roadmaps:roadmap_detail", args=[self.role.slug])
+
+    def natural_key(self):
+        return self.role.natural_key()
+
+    natural_key.dependencies = ["careers.role"]
+
+    @property
+    def slug(self) -> str:
+        return self.role.slug
+
+    def steps(self):
+        """All steps, from the prefetched levels."""
+        return [step for level in self.levels.all() for step in level.steps.all()]
+
+    def progress_for(self, statuses: dict) -> Tally:
+        return Tally.of(self.steps(), statuses)
+
+
+class RoadmapLevelManager(models.Manager):
+    def get_by_natural_key(self, role_slug, stage):
+        return self.get(roadmap__role__slug=role_slug, stage=stage)
+
+
+class RoadmapLevel(models.Model):
+    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="levels")
+    stage = models.CharField(max_length=12, choices=Stage)
+    title = models.CharField(max_length=80, help_text='e.g. "Foundation" or "Core Skills".')
+    duration = models.CharField(max_length=40, help_text='e.g. "0–6 months" or "18+ months".')
+    summary = models.TextField(blank=True)
+
+    objects = RoadmapLevelManager()
+
+    class Meta:
+        ordering = ["roadmap__role__position", stage_order()]
+        constraints = [
+            models.UniqueConstraint(fields=["roadmap", "stage"], name="one_level_per_stage")
+        ]
+
+    def __str__(self):
+        return f"{self.roadmap.role.short_name}: {self.get_stage_display()} — {self.title}"
+
+    def natural_key(self):
+        return (*self.roadmap.natural_key(), self.stage)
+
+    natural_key.dependencies = ["roadmaps.roadmap"]
+
+    @property
+    def anchor(self) -> str:
+        return f"level-{self.stage}"
+
+    def progress_for(self, statuses: dict) -> Tally:
+        return Tally.of(self.steps.all(), statuses)
+
+
+class ProjectManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Project(models.Model):
+    """A portfolio project; shared by roadmaps like skills are, so progress on it is too."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+
+    objects = ProjectManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class RoadmapStepManager(models.Manager):
+    def get_by_natural_key(self, role_slug, stage, position):
+        return self.get(level__roadmap__role__slug=role_slug, level__stage=stage, position=position)
+
+
+class RoadmapStep(models.Model):
+    """One thing to learn (a shared skill) or to build (a project) at a roadmap level."""
+
+    level = models.ForeignKey(RoadmapLevel, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField(default=0)
+    skill = models.ForeignKey(
+        Skill, on_delete=models.PROTECT, null=True, blank=True, related_name="roadmap_steps"
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, null=True, blank=True, related_name="roadmap_steps"
+    )
+    title = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text='How the roadmap words it, e.g. "SQL basics"; empty uses the skill\'s name.',
+    )
+    is_specialization = models.BooleanField(
+        default=False, help_text="Part of this role's own branch rather than the shared path."
+    )
+    explanation = models.TextField(blank=True, help_text="Why and how to learn it, briefly.")
+
+    objects = RoadmapStepManager()
+
+    class Meta:
+        ordering = ["level__roadmap__role__position", stage_order("level__stage"), "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "position"], name="one_roadmap_step_per_position"
+            ),
+            models.CheckConstraint(
+                condition=Q(skill__isnull=False, project__isnull=True)
+                | Q(skill__isnull=True, project__isnull=False),
+                name="step_is_a_skill_or_a_project",
+                violation_error_message="A step is either a skill or a project, not both.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (*self.level.natural_key(), self.position)
+
+    natural_key.dependencies = ["roadmaps.roadmaplevel", "careers.skill", "roadmaps.project"]
+
+    def clean(self):
+        if (self.skill_id is None) == (self.project_id is None):
+            raise ValidationError("Choose a skill or a project for this step (one of them).")
+        if self.skill_id and self.level_id:
+            same_skill = RoadmapStep.objects.filter(
+                level__roadmap_id=self.level.roadmap_id, skill_id=self.skill_id
+            ).exclude(pk=self.pk)
+            if same_skill.exists():
+                raise ValidationError({"skill": "This roadmap already has a step for this skill."})
+
+    @property
+    def name(self) -> str:
+        return self.title or str(self.skill or self.project)
+
+    @property
+    def is_project(self) -> bool:
+        return self.project_id is not None
+
+    @property
+    def target(self) -> Skill | Project:
+        return self.project if self.project_id else self.skill
+
+    @property
+    def target_key(self) -> tuple[str, str]:
+        """What progress is recorded against: ("skill", slug) or ("project", slug)."""
+        return ("project", self.project.slug) if self.project_id else ("skill", self.skill.slug)
+
+
+class ResourceManager(models.Manager):
+    def get_by_natural_key(self, role_slug, stage, step_position, position):
+        return self.get(
+            step__level__roadmap__role__slug=role_slug,
+            step__level__stage=stage,
+            step__position=step_position,
+            position=position,
+        )
+
+
+class Resource(models.Model):
+    step = models.ForeignKey(RoadmapStep, on_delete=models.CASCADE, related_name="resources")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=160)
+    url = models.URLField()
+    is_free = models.BooleanField(default=True)
+
+    objects = ResourceManager()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["step", "position"], name="one_resource_per_position")
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (*self.step.natural_key(), self.position)
+
+    natural_key.dependencies = ["roadmaps.roadmapstep"]
+
+
+def roadmap_prefetches():
+    """Everything a roadmap page shows, one query per relation."""
+    return [
+        Prefetch(
+            "levels__steps",
+            queryset=RoadmapStep.objects.select_related("skill", "project").prefetch_related(
+                "resources"
+            ),
+        )
+    ]
+
+
+# --- Learner data -------------------------------------------------------------------------
+
+
+class ProgressQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+    def statuses(self) -> dict[tuple[str, str], str]:
+        """{("skill", slug) or ("project", slug): status}, in one query."""
+        rows = self.values_list("skill__slug", "project__slug", "status")
+        return {
+            ("skill", skill) if skill else ("project", project): status
+            for skill, project, status in rows
+        }
+
+    def started(self):
+        return self.exclude(status=Status.NOT_STARTED)
+
+
+class Progress(models.Model):
+    """How far one learner got with one skill or project."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="progress"
+    )
+    skill = models.ForeignKey(
+        Skill, on_delete=models.CASCADE, null=True, blank=True, related_name="progress"
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, null=True, blank=True, related_name="progress"
+    )
+    status = models.CharField(max_length=12, choices=Status, default=Status.NOT_STARTED)
+    updated_at = models.DateTimeField()
+
+    objects = ProgressQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "progress"
+        constraints = [
+            # Two tabs or a double click can never create a second row for the same thing.
+            models.UniqueConstraint(
+                fields=["user", "skill"],
+                condition=Q(skill__isnull=False),
+                name="one_progress_per_user_and_skill",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "project"],
+                condition=Q(project__isnull=False),
+                name="one_progress_per_user_and_project",
+            ),
+            models.CheckConstraint(
+                condition=Q(skill__isnull=False, project__isnull=True)
+                | Q(skill__isnull=True, project__isnull=False),
+                name="progress_is_for_a_skill_or_a_project",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.skill or self.project}: {self.get_status_display()}"
+
+    @property
+    def target_key(self) -> tuple[str, str]:
+        return ("project", self.project.slug) if self.project_id else ("skill", self.skill.slug)
+
+
+class Note(models.Model):
+    """A learner's private note on a skill."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes"
+    )
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="notes")
+    text = models.TextField(max_length=NOTE_MAX_LENGTH)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "skill"], name="one_note_per_user_and_skill")
+        ]
+
+    def __str__(self):
+        return f"{self.user}'s note on {self.skill}"

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from roadmaps import views
+
+app_name = "roadmaps"
+
+urlpatterns = [
+    path("roadmaps/", views.roadmap_list, name="roadmap_list"),
+    path("roadmaps/<slug:slug>/", views.roadmap_detail, name="roadmap_detail"),
+    path(
+        "roadmaps/<slug:slug>/steps/<int:step_id>/status/",
+        views.step_status,
+        name="step_status",
+    ),
+    path("roadmaps/<slug:slug>/steps/<int:step_id>/note/", views.step_note, name="step_note"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("u/<str:username>/", views.public_progress, name="public_progress"),
+]

@@ -1,0 +1,222 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.middleware import HtmxDetails
+
+from roadmaps.forms import NoteForm, StatusForm
+from roadmaps.models import (
+    Note,
+    Progress,
+    Roadmap,
+    RoadmapLevel,
+    RoadmapStep,
+    Stage,
+    Status,
+    roadmap_prefetches,
+)
+from roadmaps.services import (
+    note_save,
+    progress_set,
+    session_progress,
+    session_progress_set,
+)
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _statuses(request: HttpRequest) -> dict[tuple[str, str], str]:
+    """The visitor's statuses: from the database when signed in, else from the session."""
+    if request.user.is_authenticated:
+        return Progress.objects.for_user(request.user).statuses()
+    return {key: status for key, (status, _) in session_progress(request.session).items()}
+
+
+def _roadmaps():
+    return Roadmap.objects.select_related("role").prefetch_related(*roadmap_prefetches())
+
+
+def _get_roadmap(slug: str) -> Roadmap:
+    return get_object_or_404(_roadmaps(), role__slug=slug)
+
+
+@require_GET
+def roadmap_list(request: HttpRequest) -> HttpResponse:
+    statuses = _statuses(request)
+    roadmaps = [(roadmap, roadmap.progress_for(statuses)) for roadmap in _roadmaps()]
+    return render(
+        request,
+        "roadmaps/roadmap_list.html",
+        {"roadmaps": roadmaps, "has_progress": bool(statuses), "stages": Stage},
+    )
+
+
+def _roadmap_context(request: HttpRequest, roadmap: Roadmap) -> dict:
+    statuses = _statuses(request)
+    notes = {}
+    if request.user.is_authenticated:
+        notes = {
+            note.skill_id: note
+            for note in Note.objects.filter(
+                user=request.user, skill__roadmap_steps__level__roadmap=roadmap
+            )
+        }
+    levels = []
+    for level in roadmap.levels.all():
+        steps = [
+            {
+                "step": step,
+                "status": Status(statuses.get(step.target_key, Status.NOT_STARTED)),
+                "note": notes.get(step.skill_id),
+            }
+            for step in level.steps.all()
+        ]
+        levels.append({"level": level, "steps": steps, "tally": level.progress_for(statuses)})
+    return {
+        "roadmap": roadmap,
+        "levels": levels,
+        "tally": roadmap.progress_for(statuses),
+        "statuses": Status,
+        "note_max_length": NoteForm.base_fields["text"].max_length,
+    }
+
+
+@require_GET
+def roadmap_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    roadmap = _get_roadmap(slug)
+    return render(request, "roadmaps/roadmap_detail.html", _roadmap_context(request, roadmap))
+
+
+def _find_step(roadmap: Roadmap, step_id: int) -> tuple[RoadmapLevel, RoadmapStep]:
+    """The step with this id on this roadmap (from the prefetch), or 404."""
+    for level in roadmap.levels.all():
+        for step in level.steps.all():
+            if step.pk == step_id:
+                return level, step
+    raise Http404("No such step on this roadmap.")
+
+
+@require_POST
+def step_status(request: HtmxHttpRequest, slug: str, step_id: int) -> HttpResponse:
+    roadmap = _get_roadmap(slug)
+    level, step = _find_step(roadmap, step_id)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "roadmaps/bad_request.html",
+            {"message": "That is not a status a step can have.", "back": roadmap},
+            status=400,
+        )
+    status = Status(form.cleaned_data["status"])
+    kind, target_slug = step.target_key
+    if request.user.is_authenticated:
+        progress_set(user=request.user, status=status, **{kind: step.target})
+    else:
+        session_progress_set(request.session, kind=kind, slug=target_slug, status=status)
+    announcement = f"{step.name}: {status.label}."
+    if not request.htmx:
+        messages.success(request, announcement)
+        return redirect(f"{roadmap.get_absolute_url()}#step-{step.pk}")
+    context = _roadmap_context(request, roadmap)
+    context["changed"] = next(
+        entry for item in context["levels"] for entry in item["steps"] if entry["step"] == step
+    )
+    context["changed_level"] = next(item for item in context["levels"] if item["level"] == level)
+    context["announcement"] = (
+        f"{announcement} {level.title}: {context['changed_level']['tally'].percent_done}% done. "
+        f"Roadmap: {context['tally'].percent_done}% done."
+    )
+    return render(request, "roadmaps/roadmap_detail.html#status-changed", context)
+
+
+@login_required
+@require_POST
+def step_note(request: HtmxHttpRequest, slug: str, step_id: int) -> HttpResponse:
+    roadmap = _get_roadmap(slug)
+    _, step = _find_step(roadmap, step_id)
+    if step.skill_id is None:
+        return render(
+            request,
+            "roadmaps/bad_request.html",
+            {"message": "Notes are kept on skills, and this step is a project.", "back": roadmap},
+            status=400,
+        )
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        note = note_save(user=request.user, skill=step.skill, text=form.cleaned_data["text"])
+        saved = "Note saved." if note else "Note deleted."
+        if not request.htmx:
+            messages.success(request, f"{step.name}: {saved}")
+            return redirect(f"{roadmap.get_absolute_url()}#step-{step.pk}")
+        context = {"entry": {"step": step, "note": note}, "roadmap": roadmap, "saved": saved}
+    else:
+        if not request.htmx:
+            return render(
+                request,
+                "roadmaps/bad_request.html",
+                {"message": " ".join(form.errors["text"]), "back": roadmap},
+                status=400,
+            )
+        # htmx does not swap 4xx responses: show the error in place with a 200.
+        context = {"entry": {"step": step, "note": None}, "roadmap": roadmap, "form": form}
+    context["note_max_length"] = NoteForm.base_fields["text"].max_length
+    return render(request, "roadmaps/roadmap_detail.html#note", context)
+
+
+def _progress_overview(user) -> dict:
+    statuses = Progress.objects.for_user(user).statuses()
+    roadmaps = [(roadmap, roadmap.progress_for(statuses)) for roadmap in _roadmaps()]
+    return {
+        "started": [(roadmap, tally) for roadmap, tally in roadmaps if tally.started],
+        "statuses": statuses,
+    }
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    overview = _progress_overview(request.user)
+    recent = Progress.objects.for_user(request.user).select_related("skill", "project")
+    learning = list(recent.filter(status=Status.LEARNING).order_by("-updated_at")[:10])
+    finished = list(recent.filter(status=Status.DONE).order_by("-updated_at")[:10])
+    latest = recent.started().order_by("-updated_at").first()
+    return render(
+        request,
+        "roadmaps/dashboard.html",
+        {
+            **overview,
+            "learning": learning,
+            "finished": finished,
+            "continue_at": _where_to_continue(latest, overview["started"]),
+        },
+    )
+
+
+def _where_to_continue(latest: Progress | None, started) -> str | None:
+    """The roadmap step for the learner's most recent change, on a roadmap they started."""
+    if latest is None:
+        return None
+    for roadmap, _ in started:
+        for step in roadmap.steps():
+            if step.target_key == latest.target_key:
+                return f"{roadmap.get_absolute_url()}#step-{step.pk}"
+    return None
+
+
+@require_GET
+def public_progress(request: HttpRequest, username: str) -> HttpResponse:
+    learner = get_object_or_404(
+        get_user_model().objects.select_related("profile"),
+        username=username,
+        profile__progress_is_public=True,
+    )
+    return render(
+        request,
+        "roadmaps/public_progress.html",
+        {"learner": learner, **_progress_overview(learner)},
+    )

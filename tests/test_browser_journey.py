@@ -1,0 +1,123 @@
+"""The learner's whole journey in a real browser, as the roadmap feature promises it: sign up,
+mark skills on two roadmaps, see the bars move, sign out and in, export, delete."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+from roadmaps.models import Note, Progress, RoadmapStep
+
+pytestmark = pytest.mark.browser
+
+EMAIL = "journey@example.com"
+PASSWORD = "a-long-journey-password"
+
+
+@pytest.fixture
+def content(transactional_db):
+    cache.clear()  # allauth's rate limits live in the cache, which outlives the database
+    call_command("load_content", verbosity=0)
+    yield
+    cache.clear()
+
+
+def _step(role: str, skill: str) -> RoadmapStep:
+    return RoadmapStep.objects.get(level__roadmap__role__slug=role, skill__slug=skill)
+
+
+def _sign_up(page):
+    page.goto("/accounts/signup/")
+    main = page.get_by_role("main")
+    main.get_by_label("Email").fill(EMAIL)
+    main.locator("#id_password1").fill(PASSWORD)
+    main.locator("#id_password2").fill(PASSWORD)
+    main.get_by_role("button", name="Sign Up").click()
+    page.wait_for_url("**/dashboard/")
+
+
+def _sign_in(page):
+    page.goto("/accounts/login/")
+    main = page.get_by_role("main")
+    main.get_by_label("Email").fill(EMAIL)
+    main.get_by_label("Password").fill(PASSWORD)
+    main.get_by_role("button", name="Sign In").click()
+    page.wait_for_url("**/dashboard/")
+
+
+def _mark(page, step: RoadmapStep, status: str, *, javascript: bool = True):
+    item = page.locator(f"#step-{step.pk}")
+    item.get_by_role("button", name=status, exact=True).click()
+    if javascript:
+        page.locator(f"#step-{step.pk}.status-{status.lower()}").wait_for()
+    else:
+        page.wait_for_url(f"**#step-{step.pk}")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
+def test_the_whole_learner_journey(content, browser, live_server, javascript):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=javascript)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        _journey(page, javascript=javascript)
+    finally:
+        context.close()
+
+
+def _journey(page, *, javascript: bool):
+    _sign_up(page)
+
+    # Mark a shared skill on one roadmap and another skill on a second roadmap.
+    sql_on_ds, sql_on_de = _step("data-scientist", "sql"), _step("data-engineer", "sql")
+    python_on_de = _step("data-engineer", "python")
+    page.goto("/roadmaps/data-scientist/")
+    before = page.locator("#roadmap-progress").inner_text()
+    _mark(page, sql_on_ds, "Done", javascript=javascript)
+    after = page.locator("#roadmap-progress").inner_text()
+    assert before != after and "1 of" in after
+    if javascript:
+        assert page.url.endswith("/roadmaps/data-scientist/")  # updated without a reload
+
+    page.goto("/roadmaps/data-engineer/")
+    assert "status-done" in page.locator(f"#step-{sql_on_de.pk}").get_attribute("class")
+    _mark(page, python_on_de, "Learning", javascript=javascript)
+
+    if javascript:
+        note = page.locator(f"#note-{sql_on_de.pk}")
+        note.locator("summary").click()
+        note.get_by_role("textbox").fill("Window functions next")
+        note.get_by_role("button", name="Save note").click()
+        page.locator(f"#note-{sql_on_de.pk}").get_by_text("Note saved.").wait_for()
+
+    # Sign out and back in: everything is still there.
+    page.get_by_role("navigation", name="Main").get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/")
+    _sign_in(page)
+    assert "Data Engineer" in page.get_by_role("main").inner_text()
+    page.goto("/roadmaps/data-engineer/")
+    assert "status-learning" in page.locator(f"#step-{python_on_de.pk}").get_attribute("class")
+
+    # Export as JSON and CSV.
+    data = json.loads(page.request.get("/accounts/export.json").text())
+    progress = {(p["kind"], p["slug"]): p["status"] for p in data["progress"]}
+    assert progress == {("skill", "sql"): "done", ("skill", "python"): "learning"}
+    if javascript:
+        assert data["notes"][0]["text"] == "Window functions next"
+    rows = list(csv.DictReader(io.StringIO(page.request.get("/accounts/export.csv").text())))
+    assert {(r["record_type"], r["slug"], r["status"]) for r in rows if r["status"]} >= {
+        ("skill_progress", "sql", "done"),
+        ("skill_progress", "python", "learning"),
+    }
+
+    # Delete the account: the data goes with it.
+    page.goto("/accounts/delete/")
+    page.get_by_role("main").get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Delete my account and data").click()
+    page.wait_for_url("**/")
+    assert "Your account and all your data were deleted." in page.get_by_role("main").inner_text()
+    assert not Progress.objects.exists()
+    assert not Note.objects.exists()

@@ -1,0 +1,77 @@
+"""Roadmaps in a real browser: the htmx status change, its no-JavaScript twin, focus,
+announcements and accessibility."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+
+from roadmaps.models import RoadmapStep
+from tests.browser import assert_no_axe_violations
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def content(transactional_db):
+    call_command("load_content", verbosity=0)
+
+
+def _step(role_slug: str, skill_slug: str) -> RoadmapStep:
+    return RoadmapStep.objects.get(level__roadmap__role__slug=role_slug, skill__slug=skill_slug)
+
+
+@pytest.mark.parametrize(
+    "path", ["/roadmaps/", "/roadmaps/data-scientist/", "/roadmaps/ai-product-manager/"]
+)
+def test_roadmap_pages_have_no_axe_violations_in_light_and_dark_mode(
+    content, page, page_dark, path
+):
+    for tab in (page, page_dark):
+        tab.goto(path)
+        assert_no_axe_violations(tab)
+
+
+def test_marking_a_step_updates_it_and_the_bars_in_place_and_keeps_focus(content, page):
+    step = _step("data-scientist", "sql")
+    page.goto("/roadmaps/data-scientist/")
+    url_before = page.url
+    item = page.locator(f"#step-{step.pk}")
+    done = item.get_by_role("button", name="Done")
+    done.focus()
+    page.keyboard.press("Enter")
+    page.locator(f"#step-{step.pk}.status-done").wait_for()
+    assert page.url == url_before  # no reload, no navigation
+    assert item.get_by_role("button", name="Done").get_attribute("aria-pressed") == "true"
+    focused = page.evaluate("document.activeElement.id")
+    assert focused == f"status-{step.pk}-done"
+    assert re.search(r"[1-9]\d*% done", page.locator("#level-progress-beginner").inner_text())
+    assert "1 of" in page.locator("#roadmap-progress").inner_text()
+    announcer = page.locator("#progress-announcer")
+    assert announcer.get_attribute("aria-live") == "polite"
+    assert "SQL basics: Done." in announcer.inner_text()
+    assert_no_axe_violations(page)
+
+
+def test_a_shared_skill_done_on_one_roadmap_shows_done_on_another(content, page):
+    page.goto("/roadmaps/data-engineer/")
+    sql = _step("data-engineer", "sql")
+    page.locator(f"#step-{sql.pk}").get_by_role("button", name="Done").click()
+    page.locator(f"#step-{sql.pk}.status-done").wait_for()
+    page.goto("/roadmaps/ml-engineer/")
+    other = _step("ml-engineer", "sql")
+    assert "status-done" in page.locator(f"#step-{other.pk}").get_attribute("class")
+
+
+def test_without_javascript_the_status_change_is_a_form_post_that_comes_back(
+    content, page_without_javascript
+):
+    page = page_without_javascript
+    step = _step("data-analyst", "sql")
+    page.goto("/roadmaps/data-analyst/")
+    page.locator(f"#step-{step.pk}").get_by_role("button", name="Learning").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/roadmaps/data-analyst/#step-{step.pk}")
+    assert "SQL basics: Learning." in page.locator(".messages").inner_text()
+    assert "status-learning" in page.locator(f"#step-{step.pk}").get_attribute("class")
+    assert "in progress" in page.locator("#roadmap-progress").inner_text()

@@ -1,0 +1,343 @@
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from careers.models import Skill
+from roadmaps.models import Note, Progress, RoadmapStep, Status, Tally
+from roadmaps.services import (
+    SESSION_KEY,
+    progress_merge_from_session,
+    progress_set,
+    session_progress_set,
+)
+from tests.content import build_content, build_roadmaps
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def roadmaps():
+    return build_roadmaps(build_content())
+
+
+def _status_url(step: RoadmapStep) -> str:
+    return f"/roadmaps/{step.level.roadmap.role.slug}/steps/{step.pk}/status/"
+
+
+def _first_skill_step(roadmap) -> RoadmapStep:
+    return RoadmapStep.objects.filter(level__roadmap=roadmap, skill__isnull=False).first()
+
+
+# --- Pages --------------------------------------------------------------------------------
+
+
+def test_the_roadmap_list_shows_every_roadmap(client, roadmaps):
+    html = client.get("/roadmaps/").content.decode()
+    for roadmap in roadmaps:
+        assert roadmap.get_absolute_url() in html
+    assert "% done" not in html  # no progress yet, no bars
+
+
+def test_the_roadmap_list_shows_my_percentage_once_i_have_progress(
+    learner_client, learner, roadmaps
+):
+    step = _first_skill_step(roadmaps[0])
+    progress_set(user=learner, skill=step.skill, status=Status.DONE)
+    html = learner_client.get("/roadmaps/").content.decode()
+    assert "8% done" in html  # 1 of 12 steps
+
+
+def test_a_roadmap_shows_its_levels_steps_resources_and_status_controls(client, roadmaps):
+    html = client.get(roadmaps[0].get_absolute_url()).content.decode()
+    assert html.count('class="roadmap-level') == 3
+    assert "Roadmap skill 0" in html and "Build 0" in html
+    assert "https://example.com/docs" in html and "Free" in html
+    assert 'name="status" value="done"' in html
+    assert 'hx-post="/roadmaps/role-0/steps/' in html
+
+
+def test_an_unknown_roadmap_is_a_404(client, roadmaps):
+    assert client.get("/roadmaps/no-such-role/").status_code == 404
+
+
+QUERIES_SIGNED_IN = 7  # session, user, roadmap, levels, steps, resources, progress (+notes)
+
+
+@pytest.mark.parametrize("scale", [1, 10])
+def test_the_roadmap_page_uses_the_same_queries_with_ten_times_the_steps(
+    learner_client, learner, django_assert_num_queries, scale
+):
+    roadmap = build_roadmaps(build_content(), scale=scale)[0]
+    progress_set(user=learner, skill=_first_skill_step(roadmap).skill, status=Status.DONE)
+    with django_assert_num_queries(QUERIES_SIGNED_IN + 1):
+        response = learner_client.get(roadmap.get_absolute_url())
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("scale", [1, 10])
+def test_the_dashboard_uses_the_same_queries_with_ten_times_the_steps(
+    learner_client, learner, django_assert_num_queries, scale
+):
+    roadmap = build_roadmaps(build_content(), scale=scale)[0]
+    progress_set(user=learner, skill=_first_skill_step(roadmap).skill, status=Status.LEARNING)
+    with django_assert_num_queries(10):
+        response = learner_client.get("/dashboard/")
+    assert response.status_code == 200
+
+
+# --- Changing a step's status -------------------------------------------------------------
+
+
+def test_marking_a_step_done_without_javascript_redirects_back_to_the_step(
+    learner_client, learner, roadmaps
+):
+    step = _first_skill_step(roadmaps[0])
+    response = learner_client.post(_status_url(step), {"status": "done"})
+    assert response.status_code == 302
+    assert response["Location"] == f"/roadmaps/role-0/#step-{step.pk}"
+    assert Progress.objects.get(user=learner, skill=step.skill).status == Status.DONE
+    page = learner_client.get(response["Location"]).content.decode()
+    assert f"{step.name}: Done." in page  # the message after the redirect
+
+
+def test_marking_a_step_with_htmx_returns_the_step_and_out_of_band_progress_bars(
+    learner_client, roadmaps
+):
+    step = _first_skill_step(roadmaps[0])
+    response = learner_client.post(_status_url(step), {"status": "done"}, **HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html
+    assert html.lstrip().startswith(f'<li id="step-{step.pk}"')
+    assert 'id="level-progress-beginner" class="mb-3" hx-swap-oob="true"' in html
+    assert 'id="roadmap-progress"' in html and html.count('hx-swap-oob="true"') == 3
+    assert "Roadmap skill 0: Done. Level beginner: 25% done. Roadmap: 8% done." in html
+    assert 'aria-pressed="true">Done</button>' in html
+
+
+def test_a_skill_done_on_one_roadmap_shows_done_on_every_roadmap_that_has_it(
+    learner_client, roadmaps
+):
+    step = _first_skill_step(roadmaps[0])
+    learner_client.post(_status_url(step), {"status": "done"})
+    other_step = RoadmapStep.objects.get(level__roadmap=roadmaps[1], skill=step.skill)
+    html = learner_client.get(roadmaps[1].get_absolute_url()).content.decode()
+    assert f'<li id="step-{other_step.pk}" class="roadmap-step card mb-2 status-done">' in html
+
+
+def test_projects_have_progress_too(learner_client, learner, roadmaps):
+    project_step = RoadmapStep.objects.filter(level__roadmap=roadmaps[0], project__isnull=False)[0]
+    learner_client.post(_status_url(project_step), {"status": "learning"})
+    assert Progress.objects.get(user=learner, project=project_step.project).status == "learning"
+
+
+def test_an_unknown_status_is_refused_with_a_message_and_nothing_changes(
+    learner_client, learner, roadmaps
+):
+    step = _first_skill_step(roadmaps[0])
+    progress_set(user=learner, skill=step.skill, status=Status.DONE)
+    response = learner_client.post(_status_url(step), {"status": "mastered"})
+    assert response.status_code == 400
+    assert "not a status" in response.content.decode()
+    assert Progress.objects.get(user=learner, skill=step.skill).status == Status.DONE
+
+
+def test_a_step_from_another_roadmap_is_a_404(learner_client, roadmaps):
+    step = _first_skill_step(roadmaps[1])
+    response = learner_client.post(
+        f"/roadmaps/{roadmaps[0].role.slug}/steps/{step.pk}/status/", {"status": "done"}
+    )
+    assert response.status_code == 404
+
+
+def test_a_status_change_needs_a_post(learner_client, roadmaps):
+    assert learner_client.get(_status_url(_first_skill_step(roadmaps[0]))).status_code == 405
+
+
+def test_a_status_change_without_a_csrf_token_is_refused(learner, roadmaps):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(learner)
+    response = client.post(_status_url(_first_skill_step(roadmaps[0])), {"status": "done"})
+    assert response.status_code == 403
+    assert not Progress.objects.exists()
+
+
+def test_the_last_write_wins_and_never_duplicates_rows(learner_client, learner, roadmaps):
+    step = _first_skill_step(roadmaps[0])
+    for status in ["learning", "done", "done", "skipped"]:
+        learner_client.post(_status_url(step), {"status": status})
+    progress = Progress.objects.filter(user=learner, skill=step.skill)
+    assert progress.count() == 1
+    assert progress.get().status == Status.SKIPPED
+
+
+def test_the_database_refuses_a_second_progress_row_for_the_same_skill(learner, roadmaps):
+    skill = _first_skill_step(roadmaps[0]).skill
+    Progress.objects.create(user=learner, skill=skill, status="done", updated_at=timezone.now())
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Progress.objects.create(
+            user=learner, skill=skill, status="learning", updated_at=timezone.now()
+        )
+
+
+# --- Anonymous progress -------------------------------------------------------------------
+
+
+class _AnyTime:
+    """Equal to any ISO timestamp string."""
+
+    def __eq__(self, other):
+        return isinstance(other, str) and "T" in other
+
+
+ANY_TIME = _AnyTime()
+
+
+def test_anonymous_visitors_progress_is_kept_in_their_session(client, roadmaps):
+    step = _first_skill_step(roadmaps[0])
+    client.post(_status_url(step), {"status": "learning"})
+    assert not Progress.objects.exists()
+    assert client.session[SESSION_KEY] == {f"skill:{step.skill.slug}": ["learning", ANY_TIME]}
+    html = client.get(roadmaps[1].get_absolute_url()).content.decode()
+    assert "1 in progress" in html
+
+
+def test_session_progress_merges_into_the_account_and_the_newer_status_wins(rf, learner, roadmaps):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    older, newer = RoadmapStep.objects.filter(skill__isnull=False)[:2]
+    progress_set(user=learner, skill=older.skill, status=Status.DONE)  # newer than the session's
+    session = SessionStore()
+    past = timezone.now() - timezone.timedelta(days=1)
+    session_progress_set(session, kind="skill", slug=older.skill.slug, status="learning", at=past)
+    session_progress_set(session, kind="skill", slug=newer.skill.slug, status="skipped")
+    session_progress_set(session, kind="skill", slug="deleted-skill", status="done")
+    assert progress_merge_from_session(session=session, user=learner) == 1
+    assert Progress.objects.get(user=learner, skill=older.skill).status == Status.DONE
+    assert Progress.objects.get(user=learner, skill=newer.skill).status == Status.SKIPPED
+    assert Progress.objects.filter(user=learner).count() == 2
+    assert SESSION_KEY not in session
+
+
+# --- Notes --------------------------------------------------------------------------------
+
+
+def _note_url(step):
+    return f"/roadmaps/{step.level.roadmap.role.slug}/steps/{step.pk}/note/"
+
+
+def test_a_note_is_saved_with_htmx_and_shown_escaped(learner_client, learner, roadmaps):
+    step = _first_skill_step(roadmaps[0])
+    response = learner_client.post(_note_url(step), {"text": "<b>remember</b> joins"}, **HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html and "Note saved." in html
+    assert "&lt;b&gt;remember&lt;/b&gt; joins" in html
+    assert Note.objects.get(user=learner, skill=step.skill).text == "<b>remember</b> joins"
+
+
+def test_a_note_without_javascript_redirects_back(learner_client, roadmaps):
+    step = _first_skill_step(roadmaps[0])
+    response = learner_client.post(_note_url(step), {"text": "SQL joins"})
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#step-{step.pk}")
+
+
+def test_an_oversized_note_is_refused_and_the_saved_note_kept(learner_client, learner, roadmaps):
+    step = _first_skill_step(roadmaps[0])
+    learner_client.post(_note_url(step), {"text": "keep me"})
+    response = learner_client.post(_note_url(step), {"text": "x" * 2001})
+    assert response.status_code == 400
+    assert "at most 2000 characters" in response.content.decode()
+    htmx = learner_client.post(_note_url(step), {"text": "x" * 2001}, **HTMX)
+    assert htmx.status_code == 200 and "at most 2000 characters" in htmx.content.decode()
+    assert Note.objects.get(user=learner, skill=step.skill).text == "keep me"
+
+
+def test_an_empty_note_deletes_it(learner_client, learner, roadmaps):
+    step = _first_skill_step(roadmaps[0])
+    learner_client.post(_note_url(step), {"text": "temporary"})
+    learner_client.post(_note_url(step), {"text": "   "})
+    assert not Note.objects.filter(user=learner).exists()
+
+
+def test_notes_need_an_account(client, roadmaps):
+    response = client.post(_note_url(_first_skill_step(roadmaps[0])), {"text": "hi"})
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_a_learner_never_sees_another_learners_notes_or_progress(
+    learner_client, other_learner, roadmaps
+):
+    step = _first_skill_step(roadmaps[0])
+    progress_set(user=other_learner, skill=step.skill, status=Status.DONE)
+    Note.objects.create(user=other_learner, skill=step.skill, text="other's secret")
+    html = learner_client.get(roadmaps[0].get_absolute_url()).content.decode()
+    assert "other's secret" not in html
+    assert "0% done" in html
+
+
+# --- Dashboard and public progress --------------------------------------------------------
+
+
+def test_the_dashboard_needs_an_account(client):
+    response = client.get("/dashboard/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_dashboard_shows_started_roadmaps_learning_finished_and_where_to_continue(
+    learner_client, learner, roadmaps
+):
+    first, second = RoadmapStep.objects.filter(level__roadmap=roadmaps[0], skill__isnull=False)[:2]
+    progress_set(user=learner, skill=first.skill, status=Status.DONE)
+    progress_set(user=learner, skill=second.skill, status=Status.LEARNING)
+    html = learner_client.get("/dashboard/").content.decode()
+    assert "Role 0" in html and "Role 1" in html  # the shared skill started both
+    assert "Learning now" in html and second.skill.name in html.split("Learning now")[1]
+    assert first.skill.name in html.split("Recently finished")[1]
+    assert f"/roadmaps/role-0/#step-{second.pk}" in html
+
+
+def test_a_public_progress_page_exists_only_when_the_learner_opts_in(client, learner, roadmaps):
+    from accounts.models import Profile
+
+    assert client.get("/u/learner/").status_code == 404
+    Profile.objects.update_or_create(user=learner, defaults={"progress_is_public": True})
+    progress_set(user=learner, skill=_first_skill_step(roadmaps[0]).skill, status=Status.DONE)
+    response = client.get("/u/learner/")
+    assert response.status_code == 200
+    assert "Role 0" in response.content.decode()
+    assert client.get("/u/nobody/").status_code == 404
+
+
+# --- Content edits keep progress ----------------------------------------------------------
+
+
+def test_renaming_a_skill_keeps_progress(learner_client, learner, roadmaps):
+    step = _first_skill_step(roadmaps[0])
+    progress_set(user=learner, skill=step.skill, status=Status.DONE)
+    Skill.objects.filter(pk=step.skill_id).update(name="Renamed skill")
+    html = learner_client.get(roadmaps[0].get_absolute_url()).content.decode()
+    assert "Renamed skill" in html and "8% done" in html
+
+
+def test_moving_a_step_to_another_level_keeps_progress(learner_client, learner, roadmaps):
+    step = _first_skill_step(roadmaps[0])
+    progress_set(user=learner, skill=step.skill, status=Status.DONE)
+    advanced = roadmaps[0].levels.get(stage="advanced")
+    RoadmapStep.objects.filter(pk=step.pk).update(level=advanced, position=50)
+    html = learner_client.get(roadmaps[0].get_absolute_url()).content.decode()
+    advanced_html = html.split('id="level-advanced"')[1]
+    assert f'id="step-{step.pk}"' in advanced_html
+    assert "8% done" in html
+
+
+def test_the_tally_counts_skipped_as_handled_but_reports_it_apart():
+    tally = Tally(total=10, done=3, skipped=2, learning=1)
+    assert (tally.percent_done, tally.percent_skipped, tally.percent_handled) == (30, 20, 50)
+    assert Tally(total=0, done=0, skipped=0, learning=0).percent_done == 0
