@@ -75,3 +75,51 @@ def test_without_javascript_the_status_change_is_a_form_post_that_comes_back(
     assert "SQL basics: Learning." in page.locator(".messages").inner_text()
     assert "status-learning" in page.locator(f"#step-{step.pk}").get_attribute("class")
     assert "in progress" in page.locator("#roadmap-progress").inner_text()
+
+
+@pytest.fixture
+def signed_in_learner(content, django_user_model):
+    from accounts.models import Profile
+    from careers.models import Skill
+    from roadmaps.models import Note, Status
+    from roadmaps.services import progress_set
+
+    learner = django_user_model.objects.create_user("ada", "ada@example.com", "a-long-password-1")
+    Profile.objects.create(user=learner, display_name="Ada", progress_is_public=True)
+    for slug, status in [("sql", Status.DONE), ("python", Status.LEARNING), ("git", "skipped")]:
+        progress_set(user=learner, skill=Skill.objects.get(slug=slug), status=status)
+    Note.objects.create(user=learner, skill=Skill.objects.get(slug="sql"), text="<i>joins</i>")
+    return learner
+
+
+def _sign_in(page, live_server, user):
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+
+@pytest.mark.parametrize("path", ["/dashboard/", "/roadmaps/data-scientist/", "/u/ada/"])
+def test_signed_in_pages_have_no_axe_violations_in_light_and_dark_mode(
+    signed_in_learner, live_server, page, page_dark, path
+):
+    for tab in (page, page_dark):
+        _sign_in(tab, live_server, signed_in_learner)
+        tab.goto(path)
+        assert tab.locator("h1").count() == 1
+        assert_no_axe_violations(tab)
+
+
+def test_a_note_is_shown_escaped_and_saved_in_place(signed_in_learner, live_server, page):
+    _sign_in(page, live_server, signed_in_learner)
+    step = _step("data-scientist", "sql")
+    page.goto("/roadmaps/data-scientist/")
+    note = page.locator(f"#note-{step.pk}")
+    assert note.get_by_role("textbox").input_value() == "<i>joins</i>"
+    note.get_by_role("textbox").fill("window functions")
+    note.get_by_role("button", name="Save note").click()
+    page.locator(f"#note-{step.pk}").get_by_text("Note saved.").wait_for()
+    assert page.evaluate("document.activeElement.id") == f"note-save-{step.pk}"

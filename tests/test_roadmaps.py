@@ -341,3 +341,28 @@ def test_the_tally_counts_skipped_as_handled_but_reports_it_apart():
     tally = Tally(total=10, done=3, skipped=2, learning=1)
     assert (tally.percent_done, tally.percent_skipped, tally.percent_handled) == (30, 20, 50)
     assert Tally(total=0, done=0, skipped=0, learning=0).percent_done == 0
+
+
+def test_moving_a_step_to_another_roadmap_keeps_progress(learner_client, learner, roadmaps):
+    step = RoadmapStep.objects.filter(level__roadmap=roadmaps[0], project__isnull=False).first()
+    progress_set(user=learner, project=step.project, status=Status.DONE)
+    RoadmapStep.objects.filter(level__roadmap=roadmaps[1], project=step.project).delete()
+    target = roadmaps[1].levels.get(stage="beginner")
+    RoadmapStep.objects.filter(pk=step.pk).update(level=target, position=77)
+    html = learner_client.get(roadmaps[1].get_absolute_url()).content.decode()
+    assert f'<li id="step-{step.pk}" class="roadmap-step card mb-2 status-done">' in html
+
+
+def test_reloading_the_content_never_touches_progress_or_notes(learner):
+    from django.core.management import call_command
+
+    call_command("load_content", verbosity=0)
+    sql = Skill.objects.get(slug="sql")
+    progress_set(user=learner, skill=sql, status=Status.DONE)
+    Note.objects.create(user=learner, skill=sql, text="keep")
+    Skill.objects.filter(pk=sql.pk).update(name="SQL (edited)")
+    call_command("load_content", force=True, verbosity=0)
+    progress = Progress.objects.get(user=learner)
+    assert (progress.skill_id, progress.status) == (sql.pk, Status.DONE)
+    assert Note.objects.get(user=learner).text == "keep"
+    assert Skill.objects.get(pk=sql.pk).name == "SQL"  # the file's version came back
