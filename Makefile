@@ -6,6 +6,8 @@ SHELL := bash
 
 PORT ?= 8000
 PYTEST_ARGS ?=
+# One test process per core (pytest-xdist); PARALLEL= runs in one process.
+PARALLEL ?= -n auto
 PY := .venv/bin/python
 STAMP := .venv/.uv-synced
 
@@ -14,7 +16,7 @@ STAMP := .venv/.uv-synced
 export UV_PYTHON_DOWNLOADS := never
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: help venv setup run test test-fast lint fmt clean distclean
+.PHONY: help venv setup run backup restore test test-fast lint fmt clean distclean
 
 help:
 	@echo "make setup      create .venv from uv.lock (installs uv if missing)"
@@ -58,16 +60,24 @@ run: setup
 	@echo "  Admin user:      .venv/bin/python manage.py createsuperuser"
 	@echo "                   (content editors: see README)"
 	@echo
-	@DJANGO_DEBUG="$${DJANGO_DEBUG:-true}" exec .venv/bin/gunicorn config.wsgi \
-	    $(if $(wildcard gunicorn.conf.py),-c gunicorn.conf.py) \
-	    --bind 127.0.0.1:$(PORT) --no-control-socket
+	@DJANGO_DEBUG="$${DJANGO_DEBUG:-true}" PORT=$(PORT) exec .venv/bin/gunicorn config.wsgi \
+	    -c gunicorn.conf.py
+
+# SQLite: a consistent copy while the site runs. PostgreSQL: see docs/deploy.md (pg_dump).
+backup: setup
+	@$(PY) manage.py backup_database --output backups
+
+# make restore BACKUP=backups/db-....sqlite3  (stop the site first)
+restore: setup
+	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=backups/<file>.sqlite3" >&2; exit 2; }
+	@$(PY) manage.py restore_database "$(BACKUP)"
 
 test: setup
 	@chromium=$$(bash scripts/ensure-chromium); \
-	PLAYWRIGHT_CHROMIUM_EXECUTABLE=$$chromium .venv/bin/pytest $(PYTEST_ARGS)
+	PLAYWRIGHT_CHROMIUM_EXECUTABLE=$$chromium .venv/bin/pytest $(PARALLEL) $(PYTEST_ARGS)
 
 test-fast: setup
-	@.venv/bin/pytest -m "not browser" $(PYTEST_ARGS)
+	@.venv/bin/pytest -m "not browser" $(PARALLEL) $(PYTEST_ARGS)
 
 lint: setup
 	@.venv/bin/ruff check .
@@ -76,6 +86,12 @@ lint: setup
 fmt: setup
 	@.venv/bin/ruff format .
 	@.venv/bin/ruff check --fix .
+
+# Every diagram at 360 and 1280 px, light and dark, from a scratch database (gitignored).
+.PHONY: screenshots
+screenshots: setup
+	@chromium=$$(bash scripts/ensure-chromium); \
+	PLAYWRIGHT_CHROMIUM_EXECUTABLE=$$chromium $(PY) scripts/screenshots.py
 
 # Leaves db.sqlite3 alone: it holds the local site's data.
 clean:

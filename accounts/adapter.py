@@ -2,6 +2,7 @@ import re
 
 from allauth.account.adapter import DefaultAccountAdapter
 
+from quizzes.services import sittings_attach_from_session
 from roadmaps.services import progress_merge_from_session
 
 
@@ -13,7 +14,8 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().generate_unique_username(local_parts, regex or r"[^\w\s-]")
 
     def post_login(self, request, user, **kwargs):
-        # Both signup and login end here, so progress recorded before signing in is kept
-        # either way.
+        # Both signup and login end here, so progress and quiz sittings recorded before
+        # signing in are kept either way.
         progress_merge_from_session(session=request.session, user=user)
+        sittings_attach_from_session(session=request.session, user=user)
         return super().post_login(request, user, **kwargs)

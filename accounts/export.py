@@ -6,6 +6,7 @@ import io
 from django.utils import timezone
 
 from accounts.models import Profile
+from quizzes.models import Sitting
 from roadmaps.models import Note, Progress
 
 CSV_COLUMNS = [
@@ -22,11 +23,12 @@ CSV_COLUMNS = [
 
 
 def account_export(user) -> dict:
-    """The learner's account, progress, notes and quiz history, in three queries whatever
-    their size. Quizzes don't exist yet; the empty list keeps the format stable for them."""
+    """The learner's account, progress, notes and quiz history, in four queries whatever
+    their size."""
     profile = Profile.objects.for_user(user)
     progress = Progress.objects.for_user(user).select_related("skill", "project")
     notes = Note.objects.filter(user=user).select_related("skill").order_by("skill__slug")
+    sittings = Sitting.objects.history_for(user).order_by("created_at")
     return {
         "exported_at": timezone.now().isoformat(),
         "account": {
@@ -59,12 +61,24 @@ def account_export(user) -> dict:
             }
             for note in notes
         ],
-        "quiz_history": [],
+        "quiz_history": [
+            {
+                "quiz": sitting.quiz.slug,
+                "quiz_title": sitting.quiz.title,
+                "started_at": sitting.created_at.isoformat(),
+                "finished_at": sitting.finished_at.isoformat() if sitting.finished_at else None,
+                "questions": sitting.total,
+                "answered": sitting.answered,
+                # A career-fit quiz has no right answers, so no score.
+                "score": sitting.correct if sitting.quiz.is_knowledge else None,
+            }
+            for sitting in sittings
+        ],
     }
 
 
 def account_export_csv(data: dict) -> str:
-    """One table: a row for the account, then one per progress entry and note."""
+    """One table: a row for the account, then one per progress entry, note and quiz sitting."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, restval="")
     writer.writeheader()
@@ -97,6 +111,23 @@ def account_export_csv(data: dict) -> str:
                 "name": note["skill_name"],
                 "note_text": note["text"],
                 "updated_at": note["updated_at"],
+            }
+        )
+    for sitting in data["quiz_history"]:
+        finished = sitting["finished_at"] is not None
+        if not finished:
+            status = f"in progress ({sitting['answered']} of {sitting['questions']} answered)"
+        elif sitting["score"] is None:
+            status = "finished"
+        else:
+            status = f"{sitting['score']} of {sitting['questions']}"
+        writer.writerow(
+            {
+                "record_type": "quiz_sitting",
+                "slug": sitting["quiz"],
+                "name": sitting["quiz_title"],
+                "status": status,
+                "updated_at": sitting["finished_at"] or sitting["started_at"],
             }
         )
     return out.getvalue()

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db.models import Count
+from reversion.admin import VersionAdmin
 
 from careers.models import (
     AspectValue,
@@ -71,10 +72,10 @@ class AspectValueInline(admin.TabularInline):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "position", "summary", "salary_range_label"]
+class RoleAdmin(VersionAdmin):
+    list_display = ["name", "kind", "status", "last_reviewed", "position", "salary_range_label"]
     list_editable = ["position"]
-    list_filter = ["kind"]
+    list_filter = ["kind", "status"]
     search_fields = ["name", "short_name", "summary", "overview"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["collaborators"]
@@ -88,6 +89,7 @@ class RoleAdmin(admin.ModelAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["name", "short_name", "slug", "kind", "position", "icon"]}),
+        ("Publishing", {"fields": ["status", "last_reviewed"]}),
         (
             "Description",
             {
@@ -117,7 +119,7 @@ class RoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(LifecycleStage)
-class LifecycleStageAdmin(admin.ModelAdmin):
+class LifecycleStageAdmin(VersionAdmin):
     list_display = ["number", "name", "slug"]
     list_display_links = ["name"]
     search_fields = ["name", "description"]
@@ -126,7 +128,7 @@ class LifecycleStageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Skill)
-class SkillAdmin(admin.ModelAdmin):
+class SkillAdmin(VersionAdmin):
     list_display = ["name", "group", "role_count"]
     list_filter = ["group", "role_skills__role"]
     search_fields = ["name", "description"]
@@ -149,7 +151,7 @@ class ToolInline(admin.TabularInline):
 
 
 @admin.register(ToolCategory)
-class ToolCategoryAdmin(admin.ModelAdmin):
+class ToolCategoryAdmin(VersionAdmin):
     list_display = ["name", "position"]
     list_editable = ["position"]
     search_fields = ["name"]
@@ -158,7 +160,7 @@ class ToolCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tool)
-class ToolAdmin(admin.ModelAdmin):
+class ToolAdmin(VersionAdmin):
     list_display = ["name", "category"]
     list_filter = ["category", "role_tools__role"]
     list_select_related = ["category"]
@@ -168,7 +170,7 @@ class ToolAdmin(admin.ModelAdmin):
 
 
 @admin.register(CareerLevel)
-class CareerLevelAdmin(admin.ModelAdmin):
+class CareerLevelAdmin(VersionAdmin):
     list_display = ["title", "role", "years_label", "salary_label", "position"]
     list_filter = ["role"]
     list_select_related = ["role"]
@@ -180,7 +182,7 @@ class AspectValueForAspectInline(AspectValueInline):
 
 
 @admin.register(ComparisonAspect)
-class ComparisonAspectAdmin(admin.ModelAdmin):
+class ComparisonAspectAdmin(VersionAdmin):
     list_display = ["name", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -188,7 +190,7 @@ class ComparisonAspectAdmin(admin.ModelAdmin):
 
 
 @admin.register(DataSystem)
-class DataSystemAdmin(admin.ModelAdmin):
+class DataSystemAdmin(VersionAdmin):
     list_display = ["abbreviation", "name", "purpose"]
     search_fields = ["name", "purpose", "characteristics"]
 
@@ -202,7 +204,7 @@ class HandoffInline(admin.TabularInline):
 
 
 @admin.register(TeamMember)
-class TeamMemberAdmin(admin.ModelAdmin):
+class TeamMemberAdmin(VersionAdmin):
     list_display = ["name", "tier", "position", "role", "responsibility"]
     list_select_related = ["role"]
     search_fields = ["name", "responsibility"]
@@ -210,20 +212,20 @@ class TeamMemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(EntryPath)
-class EntryPathAdmin(admin.ModelAdmin):
+class EntryPathAdmin(VersionAdmin):
     list_display = ["name", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(ProgressionStep)
-class ProgressionStepAdmin(admin.ModelAdmin):
+class ProgressionStepAdmin(VersionAdmin):
     list_display = ["title", "years", "track", "position"]
     list_filter = ["track"]
 
 
 @admin.register(Guidance)
-class GuidanceAdmin(admin.ModelAdmin):
+class GuidanceAdmin(VersionAdmin):
     list_display = ["title", "kind", "position"]
     list_filter = ["kind"]
     search_fields = ["title", "text"]

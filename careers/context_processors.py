@@ -5,6 +5,7 @@ NAVIGATION = [
     ("careers:role_list", "Roles"),
     ("careers:compare", "Compare"),
     ("roadmaps:roadmap_list", "Roadmaps"),
+    ("quizzes:quiz_list", "Quizzes"),
     ("careers:lifecycle", "Lifecycle"),
     ("careers:skill_list", "Skills"),
 ]

@@ -5,6 +5,8 @@ Every model has a natural key (slugs, or a parent's slug plus a position), so th
 `fixtures/` load repeatably and editing content never orphans a learner's progress.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
@@ -20,9 +22,35 @@ class Source(models.TextChoices):
     SITE = "site", "Written for this site"
 
 
+class ContentStatus(models.TextChoices):
+    DRAFT = "draft", "Draft (editors only)"
+    PUBLISHED = "published", "Published"
+
+
+def can_preview_drafts(user) -> bool:
+    """Editors see drafts on the public pages (with a banner); learners never do."""
+    return user.is_authenticated and user.is_staff and user.has_perm("careers.change_role")
+
+
 def salary_text(low: int, high: int, open_ended: bool) -> str:
     """ "$70k–$95k", or "$160k–$250k+" when the source gives the top as "and up"."""
     return f"${low // 1000}k–${high // 1000}k{'+' if open_ended else ''}"
+
+
+def spelling_key(name: str) -> str:
+    """What two spellings of one name share: "Scikit-learn" and "scikit learn" both give
+    "scikitlearn". Keeps + and # so "C++" and "C#" stay apart."""
+    return re.sub(r"[^\w+#]|_", "", name.casefold())
+
+
+def refuse_other_spelling(instance, queryset) -> None:
+    """Refuse a name that another row already has under a different spelling."""
+    key = spelling_key(instance.name)
+    for other in queryset.exclude(pk=instance.pk).only("name"):
+        if spelling_key(other.name) == key:
+            raise ValidationError(
+                {"name": f"“{other.name}” already exists; use it rather than a new spelling."}
+            )
 
 
 def lines(text: str) -> list[str]:
@@ -65,6 +93,12 @@ class LifecycleStage(models.Model):
 
 
 class RoleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=ContentStatus.PUBLISHED)
+
+    def visible_to(self, user):
+        return self if can_preview_drafts(user) else self.published()
+
     def core(self):
         return self.filter(kind=Role.Kind.CORE)
 
@@ -129,6 +163,15 @@ class Role(models.Model):
     example_code = models.TextField(
         blank=True, help_text="Python code showing the role's typical work."
     )
+    status = models.CharField(
+        max_length=10,
+        choices=ContentStatus,
+        default=ContentStatus.PUBLISHED,
+        help_text="Drafts are hidden from learners; editors preview them on the site.",
+    )
+    last_reviewed = models.DateField(
+        null=True, blank=True, help_text="When an editor last checked this role against the field."
+    )
     stages = models.ManyToManyField(LifecycleStage, through="RoleStage", related_name="roles")
 
     objects = RoleQuerySet.as_manager()
@@ -144,6 +187,10 @@ class Role(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ContentStatus.DRAFT
 
     @property
     def progression(self) -> list[str]:
@@ -291,6 +338,9 @@ class Skill(models.Model):
     def get_absolute_url(self):
         return reverse("careers:skill_detail", args=[self.slug])
 
+    def clean(self):
+        refuse_other_spelling(self, Skill.objects.all())
+
     def natural_key(self):
         return (self.slug,)
 
@@ -387,6 +437,9 @@ class Tool(models.Model):
         return (self.slug,)
 
     natural_key.dependencies = ["careers.toolcategory"]
+
+    def clean(self):
+        refuse_other_spelling(self, Tool.objects.all())
 
 
 class RoleToolManager(models.Manager):
@@ -732,8 +785,10 @@ class Guidance(models.Model):
         return lines(self.text)
 
 
-def role_detail_prefetches():
-    """Everything a role page shows, fetched with one query per relation."""
+def role_detail_prefetches(visible_roles=None):
+    """Everything a role page shows, fetched with one query per relation. Links to other
+    roles are limited to `visible_roles` (drafts stay hidden from learners)."""
+    visible_roles = Role.objects.all() if visible_roles is None else visible_roles
     return [
         Prefetch("role_stages", queryset=RoleStage.objects.select_related("stage")),
         "points",
@@ -745,9 +800,28 @@ def role_detail_prefetches():
             ),
         ),
         "levels",
-        Prefetch("collaborators", queryset=Role.objects.order_by("position")),
+        Prefetch("collaborators", queryset=visible_roles.order_by("position")),
         Prefetch(
             "aspect_values",
             queryset=AspectValue.objects.select_related("aspect").order_by("aspect__position"),
         ),
     ]
+
+
+class ContentVersion(models.Model):
+    """A counter bumped whenever content changes. Cached pages are keyed by it, so every
+    worker and every server stops serving a page the moment its content changes."""
+
+    number = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"Content version {self.number}"
+
+    @classmethod
+    def current(cls) -> int:
+        return cls.objects.values_list("number", flat=True).first() or 0
+
+    @classmethod
+    def bump(cls) -> None:
+        if not cls.objects.filter(pk=1).update(number=models.F("number") + 1):
+            cls.objects.get_or_create(pk=1, defaults={"number": 1})

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from careers import comparison
+from careers.cache import cache_for_visitors
 from careers.charts import salary_scale_top
 from careers.models import (
     ComparisonAspect,
@@ -35,11 +36,11 @@ DATA_SYSTEMS_ROLE = "data-engineer"
 
 
 @require_GET
+@cache_for_visitors
 def home(request: HttpRequest) -> HttpResponse:
-    roles = Role.objects.all()
-    guidance = Guidance.objects.prefetch_related(
-        Prefetch("roles", Role.objects.only("slug", "name"))
-    )
+    visible = Role.objects.visible_to(request.user)
+    roles = list(visible)
+    guidance = Guidance.objects.prefetch_related(Prefetch("roles", visible.only("slug", "name")))
     by_kind = {kind: list(items) for kind, items in groupby(guidance, key=lambda g: g.kind)}
     return render(
         request,
@@ -56,8 +57,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cache_for_visitors
 def role_list(request: HttpRequest) -> HttpResponse:
-    roles = list(Role.objects.with_ladders())
+    roles = list(Role.objects.visible_to(request.user).with_ladders())
     steps = list(ProgressionStep.objects.all())
     return render(
         request,
@@ -73,9 +75,11 @@ def role_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cache_for_visitors
 def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    visible = Role.objects.visible_to(request.user)
     role = get_object_or_404(
-        Role.objects.select_related("roadmap").prefetch_related(*role_detail_prefetches()),
+        visible.select_related("roadmap").prefetch_related(*role_detail_prefetches(visible)),
         slug=slug,
     )
     points = {kind: [] for kind in RolePoint.Kind.values}
@@ -91,7 +95,7 @@ def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "other_skills": _skills_by_group(role.role_skills.all()),
             "tools_by_source": _tools_by_source(role.role_tools.all()),
             "data_systems": DataSystem.objects.all() if role.slug == DATA_SYSTEMS_ROLE else [],
-            "other_roles": Role.objects.exclude(pk=role.pk).only("slug", "name", "short_name"),
+            "other_roles": visible.exclude(pk=role.pk).only("slug", "name", "short_name"),
         },
     )
 
@@ -123,18 +127,25 @@ def _tools_by_source(role_tools):
 
 
 @require_GET
+@cache_for_visitors
 def lifecycle(request: HttpRequest) -> HttpResponse:
+    visible = Role.objects.visible_to(request.user)
     stages = list(
         LifecycleStage.objects.prefetch_related(
-            Prefetch("role_stages", RoleStage.objects.select_related("role"))
+            Prefetch(
+                "role_stages", RoleStage.objects.filter(role__in=visible).select_related("role")
+            )
         )
     )
-    roles = list(Role.objects.only("slug", "name", "short_name", "kind", "position"))
+    roles = list(visible.only("slug", "name", "short_name", "kind", "position"))
     matrix = []
     for stage in stages:
         links = {link.role_id: link for link in stage.role_stages.all()}
         matrix.append({"stage": stage, "cells": [links.get(role.pk) for role in roles]})
     members = list(TeamMember.objects.select_related("role"))
+    for member in members:
+        if member.role_id not in {role.pk for role in roles}:
+            member.role = None  # a draft role: learners get no link to it
     return render(
         request,
         "careers/lifecycle.html",
@@ -148,10 +159,19 @@ def lifecycle(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _role_links_visible_to(user):
+    return (
+        RoleSkill.objects.filter(role__in=Role.objects.visible_to(user))
+        .select_related("role")
+        .order_by("role__position")
+    )
+
+
 @require_GET
+@cache_for_visitors
 def skill_list(request: HttpRequest) -> HttpResponse:
     skills = Skill.objects.prefetch_related(
-        Prefetch("role_skills", RoleSkill.objects.select_related("role").order_by("role__position"))
+        Prefetch("role_skills", _role_links_visible_to(request.user))
     ).order_by("group", "name")
     groups = {group: [] for group in SkillGroup}
     for skill in skills:
@@ -164,12 +184,11 @@ def skill_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cache_for_visitors
 def skill_detail(request: HttpRequest, slug: str) -> HttpResponse:
     skill = get_object_or_404(
         Skill.objects.prefetch_related(
-            Prefetch(
-                "role_skills", RoleSkill.objects.select_related("role").order_by("role__position")
-            )
+            Prefetch("role_skills", _role_links_visible_to(request.user))
         ),
         slug=slug,
     )
@@ -183,16 +202,18 @@ def skill_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 @vary_on_headers("HX-Request")
+@cache_for_visitors
 def compare(request: HttpRequest) -> HttpResponse:
-    all_roles = list(Role.objects.only("slug", "name", "short_name", "kind", "position", "icon"))
+    visible = Role.objects.visible_to(request.user)
+    all_roles = list(visible.only("slug", "name", "short_name", "kind", "position", "icon"))
     names = {role.slug: role.name for role in all_roles}
     selection = comparison.read_selection(request.GET.getlist("roles"), names)
     context = {"all_roles": all_roles, "selection": selection, "names": names}
     if selection.is_complete:
         by_slug = {
             role.slug: role
-            for role in Role.objects.filter(slug__in=selection.slugs).prefetch_related(
-                *role_detail_prefetches()
+            for role in visible.filter(slug__in=selection.slugs).prefetch_related(
+                *role_detail_prefetches(visible)
             )
         }
         roles = [by_slug[slug] for slug in selection.slugs]

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from careers import views as careers_views
+from roadmaps import views as roadmaps_views
 
 admin.site.site_header = "ML Career Paths — content"
 admin.site.site_title = "ML Career Paths admin"
@@ -10,7 +11,9 @@ admin.site.index_title = "Content"
 urlpatterns = [
     path("", include("careers.urls")),
     path("", include("roadmaps.urls")),
+    path("", include("quizzes.urls")),
     path("healthz", careers_views.healthz, name="healthz"),
+    path("admin/statistics/", roadmaps_views.learner_statistics, name="learner_statistics"),
     path("admin/", admin.site.urls),
     # The account page and data export before allauth's URLs, which share the prefix.
     path("accounts/", include("accounts.urls")),

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db.models import Count
+from reversion.admin import VersionAdmin
 
 from roadmaps.models import Project, Resource, Roadmap, RoadmapLevel, RoadmapStep
 
@@ -12,8 +13,9 @@ class RoadmapLevelInline(admin.TabularInline):
 
 
 @admin.register(Roadmap)
-class RoadmapAdmin(admin.ModelAdmin):
-    list_display = ["role", "step_count"]
+class RoadmapAdmin(VersionAdmin):
+    list_display = ["role", "status", "last_reviewed", "step_count"]
+    list_filter = ["status"]
     list_select_related = ["role"]
     search_fields = ["role__name", "intro"]
     inlines = [RoadmapLevelInline]
@@ -35,7 +37,7 @@ class RoadmapStepInline(admin.TabularInline):
 
 
 @admin.register(RoadmapLevel)
-class RoadmapLevelAdmin(admin.ModelAdmin):
+class RoadmapLevelAdmin(VersionAdmin):
     list_display = ["__str__", "stage", "duration"]
     list_filter = ["stage", "roadmap__role"]
     list_select_related = ["roadmap__role"]
@@ -50,7 +52,7 @@ class ResourceInline(admin.TabularInline):
 
 
 @admin.register(RoadmapStep)
-class RoadmapStepAdmin(admin.ModelAdmin):
+class RoadmapStepAdmin(VersionAdmin):
     list_display = ["name", "level", "position", "is_specialization"]
     list_filter = ["level__stage", "level__roadmap__role", "is_specialization"]
     list_select_related = ["level__roadmap__role", "skill", "project"]
@@ -60,7 +62,7 @@ class RoadmapStepAdmin(admin.ModelAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(VersionAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}

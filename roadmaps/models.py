@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 
-from careers.models import Role, Skill
+from careers.models import ContentStatus, Role, Skill, can_preview_drafts
 
 NOTE_MAX_LENGTH = 2000
 
@@ -75,7 +75,13 @@ class Tally:
         return bool(self.done or self.skipped or self.learning)
 
 
-class RoadmapManager(models.Manager):
+class RoadmapQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=ContentStatus.PUBLISHED, role__status=ContentStatus.PUBLISHED)
+
+    def visible_to(self, user):
+        return self if can_preview_drafts(user) else self.published()
+
     def get_by_natural_key(self, role_slug):
         return self.get(role__slug=role_slug)
 
@@ -83,8 +89,18 @@ class RoadmapManager(models.Manager):
 class Roadmap(models.Model):
     role = models.OneToOneField(Role, on_delete=models.CASCADE, related_name="roadmap")
     intro = models.TextField(help_text="What this roadmap leads to, in a short paragraph.")
+    status = models.CharField(
+        max_length=10,
+        choices=ContentStatus,
+        default=ContentStatus.PUBLISHED,
+        help_text="Drafts are hidden from learners; editors preview them on the site. A "
+        "roadmap can be published only when every level has steps.",
+    )
+    last_reviewed = models.DateField(
+        null=True, blank=True, help_text="When an editor last checked this roadmap."
+    )
 
-    objects = RoadmapManager()
+    objects = RoadmapQuerySet.as_manager()
 
     class Meta:
         ordering = ["role__position"]
@@ -103,6 +119,22 @@ class Roadmap(models.Model):
     @property
     def slug(self) -> str:
         return self.role.slug
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ContentStatus.DRAFT or self.role.status == ContentStatus.DRAFT
+
+    def clean(self):
+        if self.status != ContentStatus.PUBLISHED or self.pk is None:
+            return
+        empty = [level.title for level in self.levels.all() if not level.steps.exists()]
+        if empty:
+            raise ValidationError(
+                {
+                    "status": f"Add steps to {', '.join(empty)} before publishing, "
+                    "or keep the roadmap as a draft."
+                }
+            )
 
     def steps(self):
         """All steps, from the prefetched levels."""
@@ -334,6 +366,8 @@ class Progress(models.Model):
 
     class Meta:
         verbose_name_plural = "progress"
+        # Editors may see totals across learners, never an individual learner's rows.
+        permissions = [("view_learner_statistics", "Can view learners' aggregate numbers")]
         constraints = [
             # Two tabs or a double click can never create a second row for the same thing.
             models.UniqueConstraint(

@@ -1,11 +1,18 @@
-from django.contrib import messages
+from datetime import timedelta
+
+from django.contrib import admin, messages
+from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
+from careers.models import Skill
+from quizzes.models import Sitting
 from roadmaps.forms import NoteForm, StatusForm
 from roadmaps.models import (
     Note,
@@ -36,18 +43,23 @@ def _statuses(request: HttpRequest) -> dict[tuple[str, str], str]:
     return {key: status for key, (status, _) in session_progress(request.session).items()}
 
 
-def _roadmaps():
-    return Roadmap.objects.select_related("role").prefetch_related(*roadmap_prefetches())
+def _roadmaps(viewer):
+    """Roadmaps the viewer may see (editors also see drafts), with everything pages show."""
+    return (
+        Roadmap.objects.visible_to(viewer)
+        .select_related("role")
+        .prefetch_related(*roadmap_prefetches())
+    )
 
 
-def _get_roadmap(slug: str) -> Roadmap:
-    return get_object_or_404(_roadmaps(), role__slug=slug)
+def _get_roadmap(request: HttpRequest, slug: str) -> Roadmap:
+    return get_object_or_404(_roadmaps(request.user), role__slug=slug)
 
 
 @require_GET
 def roadmap_list(request: HttpRequest) -> HttpResponse:
     statuses = _statuses(request)
-    roadmaps = [(roadmap, roadmap.progress_for(statuses)) for roadmap in _roadmaps()]
+    roadmaps = [(roadmap, roadmap.progress_for(statuses)) for roadmap in _roadmaps(request.user)]
     return render(
         request,
         "roadmaps/roadmap_list.html",
@@ -87,7 +99,7 @@ def _roadmap_context(request: HttpRequest, roadmap: Roadmap) -> dict:
 
 @require_GET
 def roadmap_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    roadmap = _get_roadmap(slug)
+    roadmap = _get_roadmap(request, slug)
     return render(request, "roadmaps/roadmap_detail.html", _roadmap_context(request, roadmap))
 
 
@@ -102,7 +114,7 @@ def _find_step(roadmap: Roadmap, step_id: int) -> tuple[RoadmapLevel, RoadmapSte
 
 @require_POST
 def step_status(request: HtmxHttpRequest, slug: str, step_id: int) -> HttpResponse:
-    roadmap = _get_roadmap(slug)
+    roadmap = _get_roadmap(request, slug)
     level, step = _find_step(roadmap, step_id)
     form = StatusForm(request.POST)
     if not form.is_valid():
@@ -137,7 +149,7 @@ def step_status(request: HtmxHttpRequest, slug: str, step_id: int) -> HttpRespon
 @login_required
 @require_POST
 def step_note(request: HtmxHttpRequest, slug: str, step_id: int) -> HttpResponse:
-    roadmap = _get_roadmap(slug)
+    roadmap = _get_roadmap(request, slug)
     _, step = _find_step(roadmap, step_id)
     if step.skill_id is None:
         return render(
@@ -168,9 +180,9 @@ def step_note(request: HtmxHttpRequest, slug: str, step_id: int) -> HttpResponse
     return render(request, "roadmaps/roadmap_detail.html#note", context)
 
 
-def _progress_overview(user) -> dict:
+def _progress_overview(user, viewer) -> dict:
     statuses = Progress.objects.for_user(user).statuses()
-    roadmaps = [(roadmap, roadmap.progress_for(statuses)) for roadmap in _roadmaps()]
+    roadmaps = [(roadmap, roadmap.progress_for(statuses)) for roadmap in _roadmaps(viewer)]
     return {
         "started": [(roadmap, tally) for roadmap, tally in roadmaps if tally.started],
         "statuses": statuses,
@@ -180,7 +192,7 @@ def _progress_overview(user) -> dict:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    overview = _progress_overview(request.user)
+    overview = _progress_overview(request.user, request.user)
     recent = Progress.objects.for_user(request.user).select_related("skill", "project")
     learning = list(recent.filter(status=Status.LEARNING).order_by("-updated_at")[:10])
     finished = list(recent.filter(status=Status.DONE).order_by("-updated_at")[:10])
@@ -193,6 +205,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "learning": learning,
             "finished": finished,
             "continue_at": _where_to_continue(latest, overview["started"]),
+            "quiz_history": list(Sitting.objects.history_for(request.user)),
         },
     )
 
@@ -218,5 +231,41 @@ def public_progress(request: HttpRequest, username: str) -> HttpResponse:
     return render(
         request,
         "roadmaps/public_progress.html",
-        {"learner": learner, **_progress_overview(learner)},
+        {"learner": learner, **_progress_overview(learner, request.user)},
+    )
+
+
+@staff_member_required
+@permission_required("roadmaps.view_learner_statistics", raise_exception=True)
+@require_GET
+def learner_statistics(request: HttpRequest) -> HttpResponse:
+    """Totals across learners for editors; never one learner's rows."""
+    learners = get_user_model().objects.filter(is_staff=False)
+    month_ago = timezone.now() - timedelta(days=30)
+    roadmaps = Roadmap.objects.select_related("role").annotate(
+        learners=Count("levels__steps__skill__progress__user", distinct=True)
+    )
+    skills = (
+        Skill.objects.annotate(
+            done=Count("progress", filter=Q(progress__status=Status.DONE)),
+            learning=Count("progress", filter=Q(progress__status=Status.LEARNING)),
+        )
+        .filter(Q(done__gt=0) | Q(learning__gt=0))
+        .order_by("-done", "-learning", "name")[:15]
+    )
+    return render(
+        request,
+        "admin/learner_statistics.html",
+        {
+            **admin.site.each_context(request),
+            "title": "Learner statistics",
+            "totals": learners.aggregate(
+                learners=Count("pk"),
+                new_this_month=Count("pk", filter=Q(date_joined__gte=month_ago)),
+                with_progress=Count("progress__user", distinct=True),
+            ),
+            "statuses": Progress.objects.values("status").annotate(count=Count("pk")),
+            "roadmaps": roadmaps,
+            "skills": skills,
+        },
     )

@@ -148,6 +148,16 @@ def page_without_javascript(browser, live_server):
     yield from _open_page(browser, live_server, java_script_enabled=False)
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with no cached pages (the cache outlives the test database)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 # --- Personas -----------------------------------------------------------------------------
 
 PASSWORD = "correct-horse-battery-staple"

@@ -155,3 +155,28 @@ def build_roadmaps(roles: list[Role], scale: int = 1) -> list:
                 level=level, position=99, project=projects[index], title=f"Build {index}"
             )
     return roadmaps
+
+
+def admin_form_data(response) -> dict:
+    """The POST data an admin change form would send back unchanged, inlines included."""
+    form = response.context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None or value is False:
+            continue
+        data[name] = (
+            [v.pk if hasattr(v, "pk") else v for v in value]
+            if isinstance(value, list | tuple)
+            else value
+        )
+    for formset in response.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        for name in management.fields:
+            data[f"{management.prefix}-{name}"] = management[name].value()
+        for inline_form in formset.formset.forms:
+            for name in inline_form.fields:
+                value = inline_form[name].value()
+                if value is not None and value is not False:
+                    data[inline_form.add_prefix(name)] = value
+    return data

@@ -82,7 +82,7 @@ def test_the_dashboard_uses_the_same_queries_with_ten_times_the_steps(
 ):
     roadmap = build_roadmaps(build_content(), scale=scale)[0]
     progress_set(user=learner, skill=_first_skill_step(roadmap).skill, status=Status.LEARNING)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = learner_client.get("/dashboard/")
     assert response.status_code == 200
 

@@ -1,32 +1,18 @@
 """Let the "Content editors" group edit roadmaps, but not learners' progress or notes."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-GROUP = "Content editors"
+from careers.permissions import grant_to_content_editors, revoke_from_content_editors
+
 CONTENT_MODELS = ["roadmap", "roadmaplevel", "roadmapstep", "project", "resource"]
 
 
 def grant(apps, schema_editor):
-    app_config = apps.get_app_config("roadmaps")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=GROUP)
-    group.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="roadmaps", content_type__model__in=CONTENT_MODELS
-        )
-    )
+    grant_to_content_editors(apps, "roadmaps", models=CONTENT_MODELS)
 
 
 def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group in Group.objects.filter(name=GROUP):
-        group.permissions.remove(*Permission.objects.filter(content_type__app_label="roadmaps"))
+    revoke_from_content_editors(apps, "roadmaps", models=CONTENT_MODELS)
 
 
 class Migration(migrations.Migration):

@@ -4,10 +4,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from careers.models import Role
-
-# Loaded in this order; later features add their fixture files here.
-CONTENT_FIXTURES = ["careers.json", "roadmaps.json"]
+from careers.content import CONTENT_FILES
+from careers.models import ContentVersion, Role
 
 
 class Command(BaseCommand):
@@ -29,6 +27,8 @@ class Command(BaseCommand):
             self.stdout.write("Content already loaded; leaving editors' changes alone.")
             return
         fixtures_dir = Path(settings.BASE_DIR) / "fixtures"
-        for name in CONTENT_FIXTURES:
+        for name in CONTENT_FILES:
             call_command("loaddata", fixtures_dir / name, verbosity=verbosity)
-        self.stdout.write(self.style.SUCCESS(f"Loaded {len(CONTENT_FIXTURES)} content file(s)."))
+        # loaddata saves rows "raw", without the signals that refresh cached pages.
+        ContentVersion.bump()
+        self.stdout.write(self.style.SUCCESS(f"Loaded {len(CONTENT_FILES)} content file(s)."))

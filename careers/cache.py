@@ -1,0 +1,65 @@
+"""Whole-page caching for visitors who are not signed in, refreshed whenever content changes.
+
+Pages are keyed by the content version (a database counter), so a change made through the
+admin, a revert, or a content reload shows at once on every worker and every server, whatever
+cache backend they share or don't.
+"""
+
+import hashlib
+from functools import wraps
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+
+from careers.content import CONTENT_MODELS
+from careers.models import ContentVersion
+
+
+def content_changed(sender, raw=False, **kwargs) -> None:
+    # loaddata saves "raw" rows one by one; load_content bumps once when it is done.
+    if not raw:
+        ContentVersion.bump()
+
+
+def connect_content_signals() -> None:
+    for label in CONTENT_MODELS:
+        try:
+            model = apps.get_model(label)
+        except LookupError:  # an app that is not installed
+            continue
+        post_save.connect(content_changed, sender=model, dispatch_uid=f"content-save-{label}")
+        post_delete.connect(content_changed, sender=model, dispatch_uid=f"content-del-{label}")
+        for field in model._meta.many_to_many:
+            m2m_changed.connect(
+                content_changed, sender=field.remote_field.through, dispatch_uid=f"m2m-{field}"
+            )
+
+
+def _is_personal(request) -> bool:
+    """Pages for signed-in learners, or carrying a one-off message, are never shared."""
+    if request.user.is_authenticated or request.COOKIES.get("messages"):
+        return True
+    return bool(request.session.get("_messages"))
+
+
+def cache_for_visitors(view):
+    """Serve the same page to every visitor who is not signed in, until content changes."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or _is_personal(request):
+            return view(request, *args, **kwargs)
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"page:{ContentVersion.current()}:{int(bool(request.htmx))}:{path}"
+        cached = cache.get(key)
+        if cached is not None:
+            return HttpResponse(cached)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming:
+            cache.set(key, response.content, settings.PAGE_CACHE_SECONDS)
+        return response
+
+    return wrapper

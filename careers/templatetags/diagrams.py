@@ -1,0 +1,75 @@
+"""Inclusion tags that draw the site's diagrams (templates in `templates/diagrams/`).
+
+Each tag takes what the page already has in its context; where a page lacks something (the team
+on the home page, the visitor's statuses on the roadmap list) the tag runs a fixed, small number
+of queries, never one per row.
+"""
+
+from itertools import groupby
+
+from django import template
+
+from careers import diagrams
+from careers.models import TeamHandoff, TeamMember
+from roadmaps import diagrams as roadmap_diagrams
+
+register = template.Library()
+
+
+@register.inclusion_tag("diagrams/team_structure.html", takes_context=True)
+def team_structure(context):
+    """The ML team chart. Uses the lifecycle page's `team_tiers` and `handoffs`, else two
+    queries."""
+    tiers = context.get("team_tiers")
+    handoffs = context.get("handoffs")
+    if tiers is None:
+        members = TeamMember.objects.select_related("role")
+        tiers = [list(row) for _, row in groupby(members, key=lambda member: member.tier)]
+    if handoffs is None:
+        handoffs = TeamHandoff.objects.select_related("source", "target")
+    return {"rows": diagrams.team_structure(tiers, handoffs)}
+
+
+@register.inclusion_tag("diagrams/stage_map.html")
+def stage_map(stages):
+    return {"stages": diagrams.stage_map(stages)}
+
+
+@register.inclusion_tag("diagrams/role_salaries.html")
+def role_salaries(*role_lists):
+    roles = [role for roles in role_lists for role in roles]
+    return {**diagrams.role_salaries(roles), "count": len(roles)}
+
+
+@register.inclusion_tag("diagrams/data_systems.html")
+def data_systems(systems):
+    return diagrams.data_systems(systems)
+
+
+@register.inclusion_tag("diagrams/role_diagram.html")
+def role_diagram(role):
+    return {"diagram": diagrams.role_diagram(role)}
+
+
+@register.inclusion_tag("diagrams/comparison_matrix.html")
+def comparison_matrix(roles):
+    """The matrix of the four core roles; nothing for any other selection."""
+    if not roles or not diagrams.is_core_four(roles):
+        return {"matrix": None}
+    return {"matrix": diagrams.comparison_matrix(roles)}
+
+
+@register.inclusion_tag("diagrams/roadmap_timeline.html")
+def roadmap_timeline(roadmap, levels):
+    return {"roadmap": roadmap, "stages": roadmap_diagrams.roadmap_timeline(levels)}
+
+
+@register.inclusion_tag("diagrams/roadmaps_timeline.html", takes_context=True)
+def roadmaps_timeline(context, roadmaps):
+    """Every roadmap on one timeline. `roadmaps` is the list page's (roadmap, tally) pairs;
+    the visitor's statuses cost one query when signed in."""
+    statuses = roadmap_diagrams.visitor_statuses(context.get("request"))
+    return {
+        "stages": roadmap_diagrams.roadmaps_timeline([pair[0] for pair in roadmaps], statuses),
+        "has_progress": bool(statuses),
+    }

@@ -1,0 +1,534 @@
+"""Quizzes: the knowledge quiz (questions with one or more correct choices) and the career-fit
+quiz (choices weighted towards roles), and each learner's sittings of them.
+
+Content (quizzes, questions, choices, weights) has natural keys, like the careers content, so
+fixtures load repeatably. A sitting fixes its questions and the order of their choices when it
+starts, so it can be resumed later and always shows the same thing; an answer is recorded once
+per question (a database constraint), so replaying a post can never change a score.
+"""
+
+import uuid
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from careers.models import Role, Skill
+
+
+class QuizQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def visible_to(self, user):
+        """Drafts are for editors: learners only ever see published quizzes."""
+        return self if user.is_staff else self.published()
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Quiz(models.Model):
+    class Kind(models.TextChoices):
+        KNOWLEDGE = "knowledge", "Knowledge quiz"
+        CAREER_FIT = "career_fit", "Career-fit quiz"
+
+    slug = models.SlugField(unique=True, help_text="Part of the page address; keep it stable.")
+    title = models.CharField(max_length=120)
+    kind = models.CharField(
+        max_length=12,
+        choices=Kind,
+        default=Kind.KNOWLEDGE,
+        help_text="Knowledge: questions have correct choices. Career fit: choices point to roles.",
+    )
+    intro = models.TextField(help_text="Shown before the learner starts: what the quiz is for.")
+    questions_per_sitting = models.PositiveSmallIntegerField(
+        default=10,
+        validators=[MinValueValidator(1)],
+        help_text="How many questions one sitting draws (all of them if the quiz has fewer).",
+    )
+    is_published = models.BooleanField(
+        default=True, help_text="Untick to keep the quiz as a draft that learners cannot see."
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order on the quiz list.")
+
+    objects = QuizQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "title"]
+        verbose_name_plural = "quizzes"
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("quizzes:quiz_detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def is_knowledge(self) -> bool:
+        return self.kind == self.Kind.KNOWLEDGE
+
+
+class Topic(models.TextChoices):
+    ROLE = "role", "Roles"
+    LIFECYCLE = "lifecycle", "The ML lifecycle"
+    OLTP_OLAP = "oltp_olap", "OLTP vs OLAP"
+    TOOLS = "tools", "Tools"
+    SKILLS = "skills", "Skills"
+    SALARIES = "salaries", "Salaries"
+    CAREER_PATHS = "career_paths", "Career paths"
+    INTERESTS = "interests", "What you enjoy"
+
+
+# Where each topic's answers are on a role page (the role page's section ids).
+ROLE_PAGE_SECTIONS = {
+    Topic.ROLE: "responsibilities",
+    Topic.TOOLS: "tools",
+    Topic.SKILLS: "skills",
+    Topic.SALARIES: "career",
+    Topic.CAREER_PATHS: "career",
+    Topic.INTERESTS: "choose-if",
+}
+# The role whose page explains OLTP vs OLAP (careers.views.DATA_SYSTEMS_ROLE).
+OLTP_OLAP_ROLE = "data-engineer"
+
+
+class QuestionManager(models.Manager):
+    def get_by_natural_key(self, quiz_slug, position):
+        return self.get(quiz__slug=quiz_slug, position=position)
+
+
+class Question(models.Model):
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField()
+    explanation = models.TextField(
+        blank=True, help_text="Shown after the learner answers: why the right answer is right."
+    )
+    topic = models.CharField(
+        max_length=16, choices=Topic, default=Topic.ROLE, help_text="Used for the score breakdown."
+    )
+    role = models.ForeignKey(
+        Role,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="quiz_questions",
+        help_text="The role the question is about, if any.",
+    )
+    skill = models.ForeignKey(
+        Skill,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="quiz_questions",
+        help_text="The skill the question is about, if any; missed questions link to the "
+        "roadmap steps that teach it.",
+    )
+    answer_path = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Leave empty to link the page worked out from the topic, role and skill; or "
+        "give a path on this site, e.g. /#all-roles-require.",
+    )
+
+    objects = QuestionManager()
+
+    class Meta:
+        ordering = ["quiz", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "position"], name="one_question_per_position")
+        ]
+
+    def __str__(self):
+        return self.text if len(self.text) <= 80 else f"{self.text[:79]}…"
+
+    def natural_key(self):
+        return (*self.quiz.natural_key(), self.position)
+
+    natural_key.dependencies = ["quizzes.quiz", "careers.role", "careers.skill"]
+
+    @property
+    def answer_url(self) -> str:
+        """The page of this site that has the answer."""
+        if self.answer_path:
+            return self.answer_path
+        if self.topic == Topic.LIFECYCLE:
+            return reverse("careers:lifecycle") + "#stage-matrix"
+        if self.topic == Topic.OLTP_OLAP:
+            return reverse("careers:role_detail", args=[OLTP_OLAP_ROLE]) + "#oltp-olap"
+        if self.role_id:
+            return f"{self.role.get_absolute_url()}#{ROLE_PAGE_SECTIONS[self.topic]}"
+        if self.skill_id:
+            return self.skill.get_absolute_url()
+        if self.topic == Topic.CAREER_PATHS:
+            return reverse("careers:role_list") + "#career-progression"
+        return reverse("careers:role_list")
+
+    @property
+    def answer_page_name(self) -> str:
+        """How the link to `answer_url` reads: "Read more on …"."""
+        path = self.answer_url.partition("#")[0]
+        if path == "/":
+            return "the home page"
+        if path == reverse("careers:lifecycle"):
+            return "the ML lifecycle page"
+        if path == reverse("careers:role_list"):
+            return "the roles page"
+        if self.skill_id and path == self.skill.get_absolute_url():
+            return f"the {self.skill.name} skill page"
+        if self.role_id and path == self.role.get_absolute_url():
+            return f"the {self.role.name} page"
+        if path == reverse("careers:role_detail", args=[OLTP_OLAP_ROLE]):
+            return "the Data Engineer page"
+        return "this site"
+
+    def correct_ids(self) -> set[int]:
+        """From the prefetched choices."""
+        return {choice.pk for choice in self.choices.all() if choice.is_correct}
+
+    @property
+    def is_multiple(self) -> bool:
+        """More than one correct choice: shown as checkboxes rather than radio buttons."""
+        return len(self.correct_ids()) > 1
+
+    def choices_in(self, order: list[int]) -> list["Choice"]:
+        """The prefetched choices in a sitting's shuffled order; choices added since the
+        sitting started come last, deleted ones are gone."""
+        rank = {pk: index for index, pk in enumerate(order)}
+        return sorted(self.choices.all(), key=lambda c: (rank.get(c.pk, len(rank)), c.position))
+
+
+class ChoiceManager(models.Manager):
+    def get_by_natural_key(self, quiz_slug, question_position, position):
+        return self.get(
+            question__quiz__slug=quiz_slug, question__position=question_position, position=position
+        )
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(max_length=300)
+    is_correct = models.BooleanField(
+        default=False, help_text="Knowledge quiz: tick every correct choice (at least one)."
+    )
+
+    objects = ChoiceManager()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "position"], name="one_choice_per_position")
+        ]
+
+    def __str__(self):
+        return self.text
+
+    def natural_key(self):
+        return (*self.question.natural_key(), self.position)
+
+    natural_key.dependencies = ["quizzes.question"]
+
+
+class ChoiceWeightManager(models.Manager):
+    def get_by_natural_key(self, quiz_slug, question_position, choice_position, role_slug):
+        return self.get(
+            choice__question__quiz__slug=quiz_slug,
+            choice__question__position=question_position,
+            choice__position=choice_position,
+            role__slug=role_slug,
+        )
+
+
+class ChoiceWeight(models.Model):
+    """Career-fit quiz: how strongly picking a choice points towards a role."""
+
+    choice = models.ForeignKey(Choice, on_delete=models.CASCADE, related_name="weights")
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="quiz_weights")
+    weight = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1)], help_text="1 = a hint, 3 = a strong sign."
+    )
+
+    objects = ChoiceWeightManager()
+
+    class Meta:
+        ordering = ["choice", "-weight", "role__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["choice", "role"], name="one_weight_per_choice_and_role"
+            ),
+            models.CheckConstraint(condition=Q(weight__gte=1), name="weight_is_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.choice} → {self.role.short_name} ({self.weight})"
+
+    def natural_key(self):
+        return (*self.choice.natural_key(), self.role.slug)
+
+    natural_key.dependencies = ["quizzes.choice", "careers.role"]
+
+
+# --- Learner data -------------------------------------------------------------------------
+
+
+class SittingQuerySet(models.QuerySet):
+    def finished(self):
+        return self.filter(finished_at__isnull=False)
+
+    def unfinished(self):
+        return self.filter(finished_at__isnull=True)
+
+    def with_scores(self):
+        """Annotates `correct` and `answered`, in the same query."""
+        return self.annotate(
+            answered=Count("answers"), correct=Count("answers", filter=Q(answers__is_correct=True))
+        )
+
+    def history_for(self, user):
+        return self.filter(user=user).select_related("quiz").with_scores().order_by("-created_at")
+
+
+class Sitting(models.Model):
+    """One go at a quiz. Its questions and their choices' order are drawn when it starts."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="sittings")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="quiz_sittings",
+        help_text="Empty while the sitting belongs to an anonymous visitor's session.",
+    )
+    question_ids = models.JSONField(default=list, help_text="The drawn questions, in order.")
+    choice_order = models.JSONField(
+        default=dict, help_text="{question id: [choice ids in the order shown]}."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SittingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.quiz} — {self.created_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("quizzes:sitting_detail", args=[self.quiz.slug, self.pk])
+
+    def get_result_url(self):
+        return reverse("quizzes:sitting_result", args=[self.quiz.slug, self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None
+
+    @property
+    def total(self) -> int:
+        return len(self.question_ids)
+
+    def score(self) -> int:
+        """Correct answers: from the `with_scores()` annotation when there is one."""
+        if hasattr(self, "correct"):
+            return self.correct
+        return self.answers.filter(is_correct=True).count()
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.score() / self.total) if self.total else 0
+
+    def state(self, also: int | None = None) -> "SittingState":
+        """Where the sitting is: its answers and the questions still to answer (plus question
+        `also`, when the page shows feedback on it), in three queries whatever its size."""
+        answers = {answer.question_id: answer for answer in self.answers.all()}
+        pending = [pk for pk in self.question_ids if pk not in answers]
+        wanted = set(pending) | ({also} if also in answers else set())
+        questions = Question.objects.filter(pk__in=wanted).select_related("role", "skill")
+        by_id = {q.pk: q for q in questions.prefetch_related("choices")}
+        # A question deleted since the sitting started is skipped.
+        pending = [pk for pk in pending if pk in by_id]
+        return SittingState(
+            sitting=self,
+            answers=answers,
+            current=by_id[pending[0]] if pending else None,
+            following=by_id[pending[1]] if len(pending) > 1 else None,
+            shown=by_id.get(also),
+            remaining=len(pending),
+        )
+
+    def choices_for(self, question: Question) -> list[Choice]:
+        return question.choices_in(self.choice_order.get(str(question.pk), []))
+
+
+@dataclass
+class SittingState:
+    sitting: Sitting
+    answers: dict[int, "Answer"]
+    current: Question | None
+    following: Question | None  # the question after the current one
+    shown: Question | None  # an answered question whose feedback is shown
+    remaining: int
+
+    @property
+    def number(self) -> int:
+        """The current question's number, counting from 1."""
+        return len(self.answers) + 1
+
+    @property
+    def total(self) -> int:
+        return len(self.answers) + self.remaining
+
+
+class Answer(models.Model):
+    sitting = models.ForeignKey(Sitting, on_delete=models.CASCADE, related_name="answers")
+    # Protected: a learner's history keeps the questions they answered.
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    choice_ids = models.JSONField(default=list, help_text="The choices the learner picked.")
+    is_correct = models.BooleanField(default=False)
+    answered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["answered_at"]
+        constraints = [
+            # A replayed or double-submitted answer can never be recorded twice.
+            models.UniqueConstraint(fields=["sitting", "question"], name="one_answer_per_question")
+        ]
+
+    def __str__(self):
+        return f"{self.sitting}: {self.question}"
+
+
+# --- Results ------------------------------------------------------------------------------
+
+
+@dataclass
+class Breakdown:
+    label: str
+    correct: int = 0
+    total: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.correct / self.total) if self.total else 0
+
+
+@dataclass
+class RoleFit:
+    role: Role
+    points: int = 0
+    possible: int = 0
+    reasons: list[tuple[str, str]] = field(default_factory=list)  # (question, your answer)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.points / self.possible) if self.possible else 0
+
+
+def knowledge_result(sitting: Sitting) -> dict:
+    """Score, breakdowns by topic and by role, and the missed questions with the roadmap steps
+    that teach them, in a fixed number of queries."""
+    from roadmaps.models import RoadmapStep
+
+    answers = list(
+        sitting.answers.select_related("question__role", "question__skill").prefetch_related(
+            "question__choices"
+        )
+    )
+    by_topic: dict[str, Breakdown] = {}
+    by_role: dict[str, Breakdown] = {}
+    missed = []
+    for answer in answers:
+        question = answer.question
+        rows = [by_topic.setdefault(question.topic, Breakdown(question.get_topic_display()))]
+        if question.role_id:
+            rows.append(by_role.setdefault(question.role.slug, Breakdown(question.role.name)))
+        for row in rows:
+            row.total += 1
+            row.correct += answer.is_correct
+        if not answer.is_correct:
+            choices = question.choices.all()
+            missed.append(
+                {
+                    "question": question,
+                    "chosen": [c for c in choices if c.pk in answer.choice_ids],
+                    "correct": [c for c in choices if c.is_correct],
+                    "steps": [],
+                }
+            )
+    skill_ids = {item["question"].skill_id for item in missed if item["question"].skill_id}
+    steps = RoadmapStep.objects.filter(skill_id__in=skill_ids).select_related(
+        "level__roadmap__role", "skill"
+    )
+    steps_by_skill: dict[int, list] = {}
+    for step in steps:
+        steps_by_skill.setdefault(step.skill_id, []).append(step)
+    for item in missed:
+        question = item["question"]
+        teaching = steps_by_skill.get(question.skill_id, [])
+        # The question's own role's roadmap when it teaches the skill; else every roadmap's.
+        own = [s for s in teaching if s.level.roadmap.role_id == question.role_id]
+        item["steps"] = [
+            {
+                "url": f"{step.level.roadmap.get_absolute_url()}#step-{step.pk}",
+                "label": f"{step.name} on the {step.level.roadmap.role.name} roadmap "
+                f"({step.level.get_stage_display().lower()})",
+            }
+            for step in (own or teaching)
+        ]
+        if not item["steps"] and question.role_id:
+            item["steps"] = [
+                {
+                    "url": reverse("roadmaps:roadmap_detail", args=[question.role.slug]),
+                    "label": f"The {question.role.name} roadmap",
+                }
+            ]
+    correct = sum(answer.is_correct for answer in answers)
+    return {
+        "correct": correct,
+        "percent": round(100 * correct / sitting.total) if sitting.total else 0,
+        "answered": len(answers),
+        "by_topic": sorted(by_topic.values(), key=lambda row: row.label),
+        "by_role": sorted(by_role.values(), key=lambda row: row.label),
+        "missed": missed,
+    }
+
+
+def fit_result(sitting: Sitting, viewer) -> list[RoleFit]:
+    """Every role, ranked by the share of the points it could have had from the questions
+    answered that the learner's answers gave it; with the answers that pointed to it."""
+    answers = list(sitting.answers.select_related("question"))
+    weights = ChoiceWeight.objects.filter(
+        choice__question_id__in=[answer.question_id for answer in answers]
+    ).select_related("choice")
+    fits = {role.pk: RoleFit(role) for role in Role.objects.visible_to(viewer)}
+    best: dict[tuple[int, int], int] = {}  # (question, role): the most any choice gives
+    by_choice: dict[int, list[ChoiceWeight]] = {}
+    choice_text = {}
+    for weight in weights:
+        key = (weight.choice.question_id, weight.role_id)
+        best[key] = max(best.get(key, 0), weight.weight)
+        by_choice.setdefault(weight.choice_id, []).append(weight)
+        choice_text[weight.choice_id] = weight.choice.text
+    for (_, role_id), most in best.items():
+        if role_id in fits:  # draft roles are ranked for editors only
+            fits[role_id].possible += most
+    for answer in answers:
+        for choice_id in answer.choice_ids:
+            for weight in by_choice.get(choice_id, []):
+                fit = fits.get(weight.role_id)
+                if fit is None:
+                    continue
+                fit.points += weight.weight
+                fit.reasons.append((answer.question.text, choice_text[choice_id]))
+    return sorted(fits.values(), key=lambda fit: (-fit.percent, -fit.points, fit.role.position))

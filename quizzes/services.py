@@ -1,0 +1,100 @@
+"""Writes that span models: starting a sitting, recording an answer, and handing anonymous
+sittings over to the account a visitor signs up or logs in with."""
+
+import random
+
+from django.contrib.sessions.backends.base import SessionBase
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from quizzes.models import Answer, Question, Quiz, Sitting
+
+# An anonymous visitor's sittings: their ids (strings) in the session, newest last.
+SESSION_KEY = "quiz_sittings"
+SESSION_LIMIT = 50
+ALREADY_ANSWERED = "You already answered this question; your first answer counts."
+
+
+class AnswerRefused(Exception):
+    """An answer that cannot be recorded; the message is for the learner."""
+
+
+def session_sitting_ids(session: SessionBase) -> list[str]:
+    return list(session.get(SESSION_KEY, []))
+
+
+def sitting_start(
+    *, quiz: Quiz, user=None, session: SessionBase | None = None, rng: random.Random | None = None
+) -> Sitting:
+    """Draw a sitting's questions and shuffle each one's choices. A knowledge quiz's questions
+    come in random order; a career-fit quiz keeps the editors' order, which builds up."""
+    rng = rng or random.Random()
+    # Only questions that can be answered (the admin refuses others; this is a safety net).
+    if quiz.is_knowledge:
+        answerable = {"choices__is_correct": True}
+    else:
+        answerable = {"choices__weights__isnull": False}
+    questions = list(
+        Question.objects.filter(quiz=quiz, **answerable).distinct().prefetch_related("choices")
+    )
+    count = min(quiz.questions_per_sitting, len(questions))
+    if quiz.is_knowledge:
+        drawn = rng.sample(questions, count)
+    else:
+        drawn = sorted(rng.sample(questions, count), key=lambda question: question.position)
+    choice_order = {}
+    for question in drawn:
+        ids = [choice.pk for choice in question.choices.all()]
+        rng.shuffle(ids)
+        choice_order[str(question.pk)] = ids
+    sitting = Sitting.objects.create(
+        quiz=quiz,
+        user=user if user is not None and user.is_authenticated else None,
+        question_ids=[question.pk for question in drawn],
+        choice_order=choice_order,
+    )
+    if sitting.user is None and session is not None:
+        session[SESSION_KEY] = [*session_sitting_ids(session), str(sitting.pk)][-SESSION_LIMIT:]
+    return sitting
+
+
+def answer_record(
+    *, sitting: Sitting, question: Question, choice_ids: list[int], last: bool
+) -> Answer:
+    """Record the learner's first and only answer to a question of the sitting, and finish the
+    sitting when it was the `last` question. The correct choices are worked out here, on the
+    server. A second answer to the same question is refused, even when two posts race: the
+    database holds one answer per question."""
+    if sitting.is_finished:
+        raise AnswerRefused("This sitting is finished, so its answers and score are final.")
+    if question.pk not in sitting.question_ids:
+        raise AnswerRefused("That question is not part of this sitting.")
+    valid = {choice.pk for choice in question.choices.all()}
+    if not choice_ids or not set(choice_ids) <= valid:
+        raise AnswerRefused("That choice is not one of this question's choices.")
+    is_correct = sitting.quiz.is_knowledge and set(choice_ids) == question.correct_ids()
+    try:
+        with transaction.atomic():
+            answer = Answer.objects.create(
+                sitting=sitting,
+                question=question,
+                choice_ids=sorted(set(choice_ids)),
+                is_correct=is_correct,
+            )
+    except IntegrityError:
+        raise AnswerRefused(ALREADY_ANSWERED) from None
+    if last:
+        sitting.finished_at = timezone.now()
+        sitting.save(update_fields=["finished_at"])
+    return answer
+
+
+def sittings_attach_from_session(*, session: SessionBase, user) -> int:
+    """Give the sittings an anonymous visitor took to the account they signed up or logged in
+    with. Sittings that already belong to someone are left alone. Returns how many moved."""
+    ids = session_sitting_ids(session)
+    if not ids:
+        return 0
+    moved = Sitting.objects.filter(pk__in=ids, user__isnull=True).update(user=user)
+    del session[SESSION_KEY]
+    return moved

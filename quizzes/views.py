@@ -1,0 +1,217 @@
+from urllib.parse import urlencode
+from uuid import UUID
+
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from quizzes.forms import AnswerForm
+from quizzes.models import Answer, Quiz, Sitting, fit_result, knowledge_result
+from quizzes.services import (
+    ALREADY_ANSWERED,
+    AnswerRefused,
+    answer_record,
+    session_sitting_ids,
+    sitting_start,
+)
+from roadmaps.models import Stage
+from roadmaps.views import HtmxHttpRequest
+
+PAGE = "quizzes/sitting_detail.html"
+
+
+def _visitor_sittings(request: HttpRequest):
+    """The visitor's own sittings, and nobody else's: by account when signed in, else by the
+    ids this browser's session holds."""
+    sittings = Sitting.objects.select_related("quiz")
+    if not request.user.is_staff:
+        sittings = sittings.filter(quiz__is_published=True)
+    if request.user.is_authenticated:
+        return sittings.filter(user=request.user)
+    return sittings.filter(user__isnull=True, pk__in=session_sitting_ids(request.session))
+
+
+def _get_sitting(request: HttpRequest, slug: str, sitting_id: UUID) -> Sitting:
+    return get_object_or_404(_visitor_sittings(request), quiz__slug=slug, pk=sitting_id)
+
+
+def _get_quiz(request: HttpRequest, slug: str) -> Quiz:
+    quizzes = Quiz.objects.visible_to(request.user).annotate(question_count=Count("questions"))
+    return get_object_or_404(quizzes, slug=slug)
+
+
+@require_GET
+def quiz_list(request: HttpRequest) -> HttpResponse:
+    quizzes = Quiz.objects.visible_to(request.user).annotate(question_count=Count("questions"))
+    unfinished = {
+        s.quiz_id: s for s in _visitor_sittings(request).unfinished().order_by("created_at")
+    }
+    return render(
+        request,
+        "quizzes/quiz_list.html",
+        {"quizzes": [(quiz, unfinished.get(quiz.pk)) for quiz in quizzes]},
+    )
+
+
+@require_GET
+def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    quiz = _get_quiz(request, slug)
+    mine = list(_visitor_sittings(request).filter(quiz=quiz).with_scores()[:6])
+    return render(
+        request,
+        "quizzes/quiz_detail.html",
+        {
+            "quiz": quiz,
+            "per_sitting": min(quiz.questions_per_sitting, quiz.question_count),
+            "unfinished": next((s for s in mine if not s.is_finished), None),
+            "finished": [s for s in mine if s.is_finished][:5],
+        },
+    )
+
+
+@require_POST
+def sitting_create(request: HttpRequest, slug: str) -> HttpResponse:
+    quiz = _get_quiz(request, slug)
+    if quiz.question_count:
+        sitting = sitting_start(quiz=quiz, user=request.user, session=request.session)
+        if sitting.question_ids:
+            return redirect(sitting)
+        sitting.delete()  # none of the questions can be answered yet
+    return _refuse(request, None, "This quiz has no questions yet.", quiz=quiz)
+
+
+def _step_context(sitting: Sitting, state, **extra) -> dict:
+    """What the quiz step shows: the current question, or feedback on an answered one."""
+    context = {"sitting": sitting, "quiz": sitting.quiz, "state": state, **extra}
+    if state.current is not None:
+        context["choices"] = sitting.choices_for(state.current)
+    shown = state.shown
+    if shown is not None:
+        answer = state.answers[shown.pk]
+        context["feedback"] = {
+            "question": shown,
+            "answer": answer,
+            "number": list(state.answers).index(shown.pk) + 1,
+            "chosen": [c for c in sitting.choices_for(shown) if c.pk in answer.choice_ids],
+            "correct": [c for c in sitting.choices_for(shown) if c.is_correct],
+        }
+    return context
+
+
+@require_GET
+def sitting_detail(request: HtmxHttpRequest, slug: str, sitting_id: UUID) -> HttpResponse:
+    sitting = _get_sitting(request, slug, sitting_id)
+    try:
+        after = int(request.GET.get("after", ""))
+    except ValueError:
+        after = None
+    state = sitting.state(also=after if sitting.quiz.is_knowledge else None)
+    if state.current is None and state.shown is None:
+        return redirect(sitting.get_result_url())
+    context = _step_context(sitting, state, focus=request.htmx)
+    return render(request, PAGE + ("#quiz-step" if request.htmx else ""), context)
+
+
+def _refuse(
+    request: HtmxHttpRequest, sitting: Sitting | None, message: str, *, quiz=None, status=400
+) -> HttpResponse:
+    """A clear answer to a post that cannot count. htmx does not swap 4xx responses, so an
+    htmx request gets the message in place of the quiz step, with a 200."""
+    context = {"message": message, "sitting": sitting, "quiz": quiz or sitting.quiz}
+    if request.htmx:
+        return render(request, "quizzes/bad_request.html#problem", {**context, "focus": True})
+    return render(request, "quizzes/bad_request.html", context, status=status)
+
+
+@require_POST
+def sitting_answer(request: HtmxHttpRequest, slug: str, sitting_id: UUID) -> HttpResponse:
+    sitting = _get_sitting(request, slug, sitting_id)
+    if sitting.is_finished:
+        return _refuse(request, sitting, "This sitting is finished, so its score is final.")
+    state = sitting.state()
+    try:
+        posted = int(request.POST.get("question", ""))
+    except ValueError:
+        posted = None
+    if posted in state.answers:
+        return _refuse(request, sitting, ALREADY_ANSWERED)
+    question = state.current
+    if question is None or posted != question.pk:
+        return _refuse(request, sitting, "That question is not the one this sitting is on.")
+    form = AnswerForm(
+        request.POST, choices=sitting.choices_for(question), multiple=question.is_multiple
+    )
+    if not form.is_valid():
+        if form.has_error("choice", "required"):
+            context = _step_context(sitting, state, error=form.errors["choice"][0], focus=True)
+            if request.htmx:
+                return render(request, PAGE + "#quiz-step", context)
+            return render(request, PAGE, context, status=400)
+        message = next(iter(form.errors.values()))[0]
+        return _refuse(request, sitting, message)
+    try:
+        answer = answer_record(
+            sitting=sitting,
+            question=question,
+            choice_ids=form.cleaned_data["choice"],
+            last=state.remaining == 1,
+        )
+    except AnswerRefused as refusal:
+        return _refuse(request, sitting, str(refusal))
+    if not sitting.quiz.is_knowledge:
+        return _next_fit_step(request, sitting, state, answer)
+    if not request.htmx:
+        return redirect(f"{sitting.get_absolute_url()}?after={question.pk}#feedback")
+    state.answers[question.pk] = answer
+    state.remaining -= 1
+    state.shown, state.current = question, state.following
+    context = _step_context(sitting, state, focus=True)
+    verdict = "Right." if answer.is_correct else "Not quite."
+    context["announcement"] = f"{verdict} {question.explanation}"
+    return render(request, PAGE + "#answered", context)
+
+
+def _next_fit_step(request: HtmxHttpRequest, sitting: Sitting, state, answer: Answer):
+    """The career-fit quiz has no right or wrong: straight on to the next question."""
+    if sitting.is_finished:
+        if request.htmx:
+            return HttpResponseClientRedirect(sitting.get_result_url())
+        return redirect(sitting.get_result_url())
+    if not request.htmx:
+        return redirect(sitting)
+    state.answers[answer.question_id] = answer
+    state.remaining -= 1
+    state.current = state.following
+    context = _step_context(sitting, state, focus=True)
+    context["announcement"] = f"Answer saved. Question {state.number} of {state.total}."
+    return render(request, PAGE + "#answered", context)
+
+
+@require_GET
+def sitting_result(request: HttpRequest, slug: str, sitting_id: UUID) -> HttpResponse:
+    sitting = _get_sitting(request, slug, sitting_id)
+    # (A sitting whose remaining questions were all deleted has a result too.)
+    if not sitting.is_finished and sitting.state().current is not None:
+        return redirect(sitting)
+    context = {"sitting": sitting, "quiz": sitting.quiz}
+    if sitting.quiz.is_knowledge:
+        context["result"] = knowledge_result(sitting)
+        return render(request, "quizzes/sitting_result.html", context)
+    fits = fit_result(sitting, request.user)
+    top = [fit.role for fit in fits[:3]]
+    first = top[0]
+    context.update(
+        {
+            "fits": fits,
+            "top": top,
+            "compare_url": reverse("careers:compare")
+            + "?"
+            + urlencode({"roles": [role.slug for role in top]}, doseq=True),
+            "roadmap_url": reverse("roadmaps:roadmap_detail", args=[first.slug]),
+            "stages": Stage,
+        }
+    )
+    return render(request, "quizzes/sitting_result.html", context)

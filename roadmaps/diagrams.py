@@ -1,0 +1,83 @@
+"""The skills roadmap timeline: beginner → intermediate → advanced, the skills at each stage,
+each role's branch, and the visitor's progress coloured in. Computed from prefetched roadmaps;
+drawn by `templates/diagrams/roadmap_timeline.html` and `roadmaps_timeline.html`."""
+
+from careers.diagrams import role_color
+from roadmaps.models import Progress, Stage, Status
+from roadmaps.services import session_progress
+
+STATUS_MARKS = {
+    Status.DONE: "✓",
+    Status.LEARNING: "◐",
+    Status.SKIPPED: "–",
+    Status.NOT_STARTED: "",
+}
+
+
+def visitor_statuses(request) -> dict:
+    """The visitor's statuses (one query when signed in; the session otherwise)."""
+    if request is None:
+        return {}
+    if request.user.is_authenticated:
+        return Progress.objects.for_user(request.user).statuses()
+    return {key: status for key, (status, _) in session_progress(request.session).items()}
+
+
+def _chip(step, status) -> dict:
+    status = Status(status)
+    return {"step": step, "status": status, "mark": STATUS_MARKS[status]}
+
+
+def roadmap_timeline(levels: list[dict]) -> list[dict]:
+    """One roadmap's stages from the view's `levels` (each with its steps' statuses)."""
+    stages = []
+    for item in levels:
+        shared = [
+            _chip(e["step"], e["status"]) for e in item["steps"] if not e["step"].is_specialization
+        ]
+        branch = [
+            _chip(e["step"], e["status"]) for e in item["steps"] if e["step"].is_specialization
+        ]
+        stages.append(
+            {"level": item["level"], "shared": shared, "branch": branch, "tally": item["tally"]}
+        )
+    return stages
+
+
+def roadmaps_timeline(roadmaps, statuses: dict) -> list[dict]:
+    """All roadmaps on one timeline: per stage, the steps every roadmap shares, then each
+    role's own branch. `roadmaps` have their levels and steps prefetched."""
+    roadmaps = list(roadmaps)
+    stages = []
+    for stage in Stage:
+        levels = [
+            (roadmap, level)
+            for roadmap in roadmaps
+            for level in roadmap.levels.all()
+            if level.stage == stage
+        ]
+        if not levels:
+            continue
+        common = None
+        for _, level in levels:
+            keys = {s.target_key for s in level.steps.all() if not s.is_specialization}
+            common = keys if common is None else common & keys
+        first = levels[0][1]
+        shared = [
+            _chip(step, statuses.get(step.target_key, Status.NOT_STARTED))
+            for step in first.steps.all()
+            if not step.is_specialization and step.target_key in common
+        ]
+        branches = []
+        for roadmap, level in levels:
+            steps = [
+                _chip(step, statuses.get(step.target_key, Status.NOT_STARTED))
+                for step in level.steps.all()
+                if step.is_specialization or step.target_key not in common
+            ]
+            if steps:
+                branches.append(
+                    {"roadmap": roadmap, "color": role_color(roadmap.role), "steps": steps}
+                )
+        stages.append({"stage": stage, "level": first, "shared": shared, "branches": branches})
+    return stages

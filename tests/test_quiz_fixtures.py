@@ -1,0 +1,130 @@
+"""The quiz content in fixtures/quizzes.json: the course's Quick Quiz grown to a full knowledge
+quiz, and the career-fit quiz built from the decision guides."""
+
+from collections import Counter
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
+
+from careers.models import Role
+from quizzes.models import Choice, ChoiceWeight, Question, Quiz, Topic, fit_result
+from quizzes.services import answer_record, sitting_start
+
+pytestmark = pytest.mark.django_db
+
+QUICK_QUIZ = [
+    "What's the main difference between a Data Engineer and a Data Scientist?",
+    "What is OLTP vs OLAP?",
+    "Which role focuses on deploying ML models to production?",
+    "What skills are essential for all ML roles?",
+    "Which role would analyze customer churn and create dashboards?",
+]
+
+
+@pytest.fixture
+def content():
+    call_command("load_content", verbosity=0)
+
+
+def _knowledge_questions():
+    return list(
+        Question.objects.filter(quiz__slug="knowledge")
+        .select_related("role", "skill")
+        .prefetch_related("choices")
+    )
+
+
+def test_both_quizzes_load_published_with_the_content(content):
+    assert set(Quiz.objects.published().values_list("slug", "kind")) == {
+        ("knowledge", "knowledge"),
+        ("career-fit", "career_fit"),
+    }
+    assert Quiz.objects.get(slug="knowledge").questions_per_sitting == 10
+
+
+def test_the_knowledge_quiz_starts_from_the_course_s_quick_quiz(content):
+    first_five = Question.objects.filter(quiz__slug="knowledge", position__lte=5)
+    assert [q.text for q in first_five.order_by("position")] == QUICK_QUIZ
+    essential = first_five.get(position=4)
+    assert set(essential.choices.filter(is_correct=True).values_list("text", flat=True)) == {
+        "Python",
+        "SQL",
+        "Statistics fundamentals",
+        "Communication skills",
+        "Problem-solving",
+    }
+    assert essential.is_multiple and essential.choices.filter(is_correct=False).count() >= 2
+    churn = first_five.get(position=5).choices.get(is_correct=True)
+    assert churn.text == "Data Analyst"
+
+
+def test_the_knowledge_quiz_has_at_least_30_questions_covering_every_topic_and_role(content):
+    questions = _knowledge_questions()
+    assert len(questions) >= 30
+    topics = Counter(q.topic for q in questions)
+    assert set(topics) == set(Topic.values) - {Topic.INTERESTS}
+    assert all(count >= 3 for count in topics.values()), topics
+    assert {q.role.slug for q in questions if q.role} == set(
+        Role.objects.values_list("slug", flat=True)
+    )
+
+
+def test_every_knowledge_question_is_linked_explained_and_answerable(content, client):
+    pages = {}
+    for question in _knowledge_questions():
+        assert question.role_id or question.skill_id, question
+        assert len(question.explanation) > 20, question
+        choices = question.choices.all()
+        assert len(choices) >= 4 and any(c.is_correct for c in choices), question
+        assert len({c.text for c in choices}) == len(choices), question
+        path, _, anchor = question.answer_url.partition("#")
+        if path not in pages:
+            response = client.get(path)
+            assert response.status_code == 200, question.answer_url
+            pages[path] = response.content.decode()
+        assert f'id="{anchor}"' in pages[path], question.answer_url
+
+
+def test_every_career_fit_choice_points_to_a_role(content):
+    choices = Choice.objects.filter(question__quiz__slug="career-fit")
+    assert choices.count() >= 30
+    assert not choices.filter(weights__isnull=True).exists()
+    assert Question.objects.filter(quiz__slug="career-fit").count() == 8
+    weighted = set(ChoiceWeight.objects.values_list("role__slug", flat=True))
+    assert weighted == set(Role.objects.values_list("slug", flat=True))
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        "data-engineer",
+        "data-analyst",
+        "data-scientist",
+        "ml-engineer",
+        "mlops-engineer",
+        "research-scientist",
+        "computer-vision-engineer",
+        "nlp-engineer",
+        "ai-product-manager",
+    ],
+)
+def test_every_role_can_come_first_in_the_career_fit_quiz(content, role):
+    """Answer each question with the choice that points most to the role (and least
+    elsewhere): the role must top the ranking."""
+    quiz = Quiz.objects.get(slug="career-fit")
+    sitting = sitting_start(quiz=quiz)
+    questions = Question.objects.filter(pk__in=sitting.question_ids).prefetch_related(
+        "choices__weights__role"
+    )
+    for index, question in enumerate(questions):
+
+        def preference(choice):
+            weights = {w.role.slug: w.weight for w in choice.weights.all()}
+            return (weights.get(role, 0), -sum(weights.values()))
+
+        best = max(question.choices.all(), key=preference)
+        answer_record(sitting=sitting, question=question, choice_ids=[best.pk], last=index == 7)
+    ranking = fit_result(sitting, AnonymousUser())
+    assert len(ranking) == 9
+    assert ranking[0].role.slug == role, [(f.role.slug, f.percent) for f in ranking]
