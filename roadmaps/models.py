@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 
-from careers.models import ContentStatus, Role, Skill, can_preview_drafts
+from careers.models import ContentStatus, Role, Skill, SlugManager, can_preview_drafts
 
 NOTE_MAX_LENGTH = 2000
 
@@ -180,11 +180,6 @@ class RoadmapLevel(models.Model):
         return Tally.of(self.steps.all(), statuses)
 
 
-class ProjectManager(models.Manager):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
-
 class Project(models.Model):
     """A portfolio project; shared by roadmaps like skills are, so progress on it is too."""
 
@@ -192,7 +187,7 @@ class Project(models.Model):
     name = models.CharField(max_length=120, unique=True)
     description = models.TextField(blank=True)
 
-    objects = ProjectManager()
+    objects = SlugManager()
 
     class Meta:
         ordering = ["name"]

@@ -24,7 +24,12 @@ def python_code(code: str) -> str:
 
 @register.inclusion_tag("careers/includes/salary_chart.html")
 def salary_chart(levels, caption: str, top: int | None = None, show_role: bool = False):
-    return {**salary_bars(levels, top), "caption": caption, "show_role": show_role}
+    return {
+        **salary_bars(levels, top),
+        "caption": caption,
+        "show_role": show_role,
+        "figure_class": "",
+    }
 
 
 @register.filter

@@ -35,10 +35,15 @@ def stage_map(stages):
     return {"stages": diagrams.stage_map(stages)}
 
 
-@register.inclusion_tag("diagrams/role_salaries.html")
+@register.inclusion_tag("careers/includes/salary_chart.html")
 def role_salaries(*role_lists):
     roles = [role for roles in role_lists for role in roles]
-    return {**diagrams.role_salaries(roles), "count": len(roles)}
+    return {
+        **diagrams.role_salaries(roles),
+        "caption": f"Salary ranges of all {len(roles)} roles, from the lowest entry level "
+        "to the highest senior level",
+        "show_role": True,
+    }
 
 
 @register.inclusion_tag("diagrams/data_systems.html")
