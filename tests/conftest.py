@@ -177,3 +177,21 @@ def other_learner(django_user_model):
 def learner_client(client, learner):
     client.force_login(learner)
     return client
+
+
+@pytest.fixture
+def editor(django_user_model):
+    """Staff in the "Content editors" group (the data migrations create it), not a superuser."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        "editor", "editor@example.com", PASSWORD, is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Content editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from careers.models import Role
+from tests.conftest import PASSWORD
 from tests.content import admin_form_data, build_content
 
 pytestmark = pytest.mark.django_db
@@ -14,21 +15,6 @@ CONTENT_MODELS = [
     for model in apps.get_app_config("careers").get_models()
     if model.__name__ != "ContentVersion"
 ]
-
-
-@pytest.fixture
-def editor(client):
-    user = User.objects.create_user("editor", "editor@example.com", "a-long-editor-password")
-    user.is_staff = True
-    user.save()
-    user.groups.add(Group.objects.get(name="Content editors"))
-    return user
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 def test_every_content_model_is_registered_in_the_admin():
@@ -65,7 +51,7 @@ def test_the_content_editors_group_can_change_content_but_not_users_or_learner_d
 
 def test_an_editor_can_log_in_and_edit_a_role(client, editor):
     role = build_content()[0]
-    assert client.login(username="editor", password="a-long-editor-password")
+    assert client.login(username="editor", password=PASSWORD)
     url = reverse("admin:careers_role_change", args=[role.pk])
     page = client.get(url)
     assert page.status_code == 200

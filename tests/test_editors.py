@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import Client
@@ -22,19 +22,6 @@ from tests.content import admin_form_data, build_content, build_roadmaps
 pytestmark = pytest.mark.django_db
 
 EDITOR_PASSWORD = "an-editors-long-password"
-
-
-@pytest.fixture
-def editor():
-    user = User.objects.create_user("editor", "editor@example.com", EDITOR_PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name="Content editors"))
-    return user
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 def _change(client, obj, **changes):

@@ -21,6 +21,7 @@ from quizzes.services import (
 )
 from roadmaps.models import Roadmap, RoadmapLevel, RoadmapStep
 from tests.conftest import PASSWORD
+from tests.content import admin_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -691,26 +692,10 @@ def test_the_result_takes_the_same_queries_whatever_the_number_of_questions(
 # --- Editing in the admin -----------------------------------------------------------------
 
 
-def _form_data(page) -> dict:
-    """What the browser would post back for an admin change form, unchanged."""
-    form = page.context["adminform"].form
-    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
-    for formset in page.context["inline_admin_formsets"]:
-        management = formset.formset.management_form
-        for name in management.fields:
-            data[f"{management.prefix}-{name}"] = management[name].value()
-        for inline_form in formset.formset.forms:
-            for name in inline_form.fields:
-                value = inline_form[name].value()
-                if value is not None and value is not False:
-                    data[inline_form.add_prefix(name)] = value
-    return {key: value for key, value in data.items() if value != ""}
-
-
 def test_the_admin_saves_a_question_with_its_inline_choices(admin_client, quiz):
     question = quiz.questions.get(position=0)
     url = reverse("admin:quizzes_question_change", args=[question.pk])
-    data = _form_data(admin_client.get(url))
+    data = admin_form_data(admin_client.get(url))
     data["choices-2-text"] = "An edited choice"
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.context and response.context.get("errors")
@@ -720,7 +705,7 @@ def test_the_admin_saves_a_question_with_its_inline_choices(admin_client, quiz):
 def test_the_admin_refuses_a_knowledge_question_without_a_correct_choice(admin_client, quiz):
     question = quiz.questions.get(position=0)
     url = reverse("admin:quizzes_question_change", args=[question.pk])
-    data = _form_data(admin_client.get(url))
+    data = admin_form_data(admin_client.get(url))
     for key in [key for key in data if key.endswith("-is_correct")]:
         del data[key]
     response = admin_client.post(url, data)
@@ -732,7 +717,7 @@ def test_the_admin_refuses_a_knowledge_question_without_a_correct_choice(admin_c
 def test_the_admin_refuses_to_untick_a_knowledge_question_s_only_correct_choice(admin_client, quiz):
     choice = quiz.questions.get(position=0).choices.get(is_correct=True)
     url = reverse("admin:quizzes_choice_change", args=[choice.pk])
-    data = _form_data(admin_client.get(url))
+    data = admin_form_data(admin_client.get(url))
     del data["is_correct"]
     response = admin_client.post(url, data)
     assert response.status_code == 200
@@ -743,7 +728,7 @@ def test_the_admin_refuses_a_career_fit_choice_without_weights(admin_client):
     make_fit_quiz()
     choice = _fit_choice(0, 0)
     url = reverse("admin:quizzes_choice_change", args=[choice.pk])
-    data = _form_data(admin_client.get(url))
+    data = admin_form_data(admin_client.get(url))
     for key in [key for key in data if key.startswith("weights-") and key.endswith("-id")]:
         data[key.replace("-id", "-DELETE")] = "on"
     response = admin_client.post(url, data)
@@ -780,7 +765,7 @@ def test_the_admin_refuses_a_new_career_fit_choice_added_without_weights(admin_c
     make_fit_quiz()
     question = _fit_choice(0, 0).question
     url = reverse("admin:quizzes_question_change", args=[question.pk])
-    data = _form_data(admin_client.get(url))
+    data = admin_form_data(admin_client.get(url))
     data.update({"choices-TOTAL_FORMS": 3, "choices-2-position": 5, "choices-2-text": "New one"})
     response = admin_client.post(url, data)
     assert response.status_code == 200
