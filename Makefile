@@ -16,13 +16,15 @@ STAMP := .venv/.uv-synced
 export UV_PYTHON_DOWNLOADS := never
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: help venv setup run backup restore test test-fast lint fmt clean distclean
+.PHONY: help venv setup run backup restore test test-fast bench reliability lint fmt clean distclean
 
 help:
 	@echo "make setup      create .venv from uv.lock (installs uv if missing)"
 	@echo "make run        migrate, load content, collect static files, serve on :$(PORT)"
 	@echo "make test       the whole suite, browser tests included (PYTEST_ARGS=... to narrow)"
 	@echo "make test-fast  the suite without browser tests"
+	@echo "make bench      throughput and latency of the main pages under gunicorn (wrk)"
+	@echo "make reliability  mixed load, concurrent writes and killed workers (60 s+)"
 	@echo "make lint       ruff check and format check;  make fmt  fixes what it can"
 	@echo "make clean      remove generated files;  make distclean  also the virtualenvs"
 
@@ -78,6 +80,15 @@ test: setup
 
 test-fast: setup
 	@.venv/bin/pytest -m "not browser" $(PARALLEL) $(PYTEST_ARGS)
+
+# Both start the site in production mode on 127.0.0.1 with a scratch database (PostgreSQL
+# when DATABASE_URL is set) and write JSON to benchmarks/results/.
+bench: setup
+	@command -v wrk >/dev/null || bash scripts/ensure-wrk
+	@$(PY) -m benchmarks.bench $(BENCH_ARGS)
+
+reliability: setup
+	@$(PY) -m benchmarks.reliability $(RELIABILITY_ARGS)
 
 lint: setup
 	@.venv/bin/ruff check .
