@@ -1,12 +1,18 @@
-"""Whole-page caching for visitors who are not signed in, refreshed whenever content changes.
+"""Caching that is refreshed whenever content changes.
 
-Pages are keyed by the content version (a database counter), so a change made through the
+Visitors who are not signed in get whole pages from the cache. Signed-in learners get the
+content parts of a page (what every viewer sees: a role and its skills, a roadmap's steps) from
+the cache, so only their own state (progress, notes, the header) is computed per request.
+
+Everything is keyed by the content version (a database counter), so a change made through the
 admin, a revert, or a content reload shows at once on every worker and every server, whatever
 cache backend they share or don't.
 """
 
 import hashlib
+from collections.abc import Callable
 from functools import wraps
+from typing import TypeVar
 
 from django.apps import apps
 from django.conf import settings
@@ -15,7 +21,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 
 from careers.content import CONTENT_MODELS
-from careers.models import ContentVersion
+from careers.models import ContentVersion, can_preview_drafts
+
+T = TypeVar("T")
 
 
 def content_changed(sender, raw=False, **kwargs) -> None:
@@ -38,6 +46,29 @@ def connect_content_signals() -> None:
             )
 
 
+def content_version(request) -> int:
+    """The content version, read once per request."""
+    if not hasattr(request, "_content_version"):
+        request._content_version = ContentVersion.current()
+    return request._content_version
+
+
+def content_part(request, name: str, build: Callable[[], T]) -> T:
+    """What `build` returns (model instances with their prefetched relations, lists, dicts),
+    built once per content version and shared by every worker through the cache.
+
+    Editors see drafts, so they get parts of their own. `name` must say everything the part
+    depends on besides the content (a slug, the compared roles). When `build` raises (Http404),
+    nothing is cached."""
+    drafts = int(can_preview_drafts(request.user))
+    key = f"part:{content_version(request)}:{drafts}:{name}"
+    part = cache.get(key)
+    if part is None:
+        part = build()
+        cache.set(key, part, settings.PAGE_CACHE_SECONDS)
+    return part
+
+
 def _is_personal(request) -> bool:
     """Pages for signed-in learners, or carrying a one-off message, are never shared."""
     if request.user.is_authenticated or request.COOKIES.get("messages"):
@@ -53,7 +84,7 @@ def cache_for_visitors(view):
         if request.method not in ("GET", "HEAD") or _is_personal(request):
             return view(request, *args, **kwargs)
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"page:{ContentVersion.current()}:{int(bool(request.htmx))}:{path}"
+        key = f"page:{content_version(request)}:{int(bool(request.htmx))}:{path}"
         cached = cache.get(key)
         if cached is not None:
             return HttpResponse(cached)

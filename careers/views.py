@@ -1,3 +1,4 @@
+import hashlib
 from itertools import groupby
 
 from django.db import DatabaseError, connection
@@ -9,7 +10,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from careers import comparison
-from careers.cache import cache_for_visitors
+from careers.cache import cache_for_visitors, content_part
 from careers.charts import salary_scale_top
 from careers.models import (
     ComparisonAspect,
@@ -38,46 +39,53 @@ DATA_SYSTEMS_ROLE = "data-engineer"
 @require_GET
 @cache_for_visitors
 def home(request: HttpRequest) -> HttpResponse:
-    visible = Role.objects.visible_to(request.user)
+    context = content_part(request, "home", lambda: _home_content(request.user))
+    return render(request, "careers/home.html", context)
+
+
+def _home_content(viewer) -> dict:
+    visible = Role.objects.visible_to(viewer)
     roles = list(visible)
     guidance = Guidance.objects.prefetch_related(Prefetch("roles", visible.only("slug", "name")))
     by_kind = {kind: list(items) for kind, items in groupby(guidance, key=lambda g: g.kind)}
-    return render(
-        request,
-        "careers/home.html",
-        {
-            "core_roles": [role for role in roles if role.kind == Role.Kind.CORE],
-            "specialized_roles": [role for role in roles if role.kind == Role.Kind.SPECIALIZED],
-            "choosing_path": by_kind.get(Guidance.Kind.CHOOSING_PATH, []),
-            "study_plan": by_kind.get(Guidance.Kind.STUDY_PLAN, []),
-            "all_roles_require": by_kind.get(Guidance.Kind.ALL_ROLES_REQUIRE, []),
-            "career_advice": by_kind.get(Guidance.Kind.CAREER_ADVICE, []),
-        },
-    )
+    return {
+        "core_roles": [role for role in roles if role.kind == Role.Kind.CORE],
+        "specialized_roles": [role for role in roles if role.kind == Role.Kind.SPECIALIZED],
+        "choosing_path": by_kind.get(Guidance.Kind.CHOOSING_PATH, []),
+        "study_plan": by_kind.get(Guidance.Kind.STUDY_PLAN, []),
+        "all_roles_require": by_kind.get(Guidance.Kind.ALL_ROLES_REQUIRE, []),
+        "career_advice": by_kind.get(Guidance.Kind.CAREER_ADVICE, []),
+    }
 
 
 @require_GET
 @cache_for_visitors
 def role_list(request: HttpRequest) -> HttpResponse:
-    roles = list(Role.objects.visible_to(request.user).with_ladders())
+    context = content_part(request, "roles", lambda: _role_list_content(request.user))
+    return render(request, "careers/role_list.html", context)
+
+
+def _role_list_content(viewer) -> dict:
+    roles = list(Role.objects.visible_to(viewer).with_ladders())
     steps = list(ProgressionStep.objects.all())
-    return render(
-        request,
-        "careers/role_list.html",
-        {
-            "core_roles": [role for role in roles if role.kind == Role.Kind.CORE],
-            "specialized_roles": [role for role in roles if role.kind == Role.Kind.SPECIALIZED],
-            "individual_track": [s for s in steps if s.track == ProgressionStep.Track.INDIVIDUAL],
-            "management_track": [s for s in steps if s.track == ProgressionStep.Track.MANAGEMENT],
-            "entry_paths": EntryPath.objects.all(),
-        },
-    )
+    return {
+        "core_roles": [role for role in roles if role.kind == Role.Kind.CORE],
+        "specialized_roles": [role for role in roles if role.kind == Role.Kind.SPECIALIZED],
+        "individual_track": [s for s in steps if s.track == ProgressionStep.Track.INDIVIDUAL],
+        "management_track": [s for s in steps if s.track == ProgressionStep.Track.MANAGEMENT],
+        "entry_paths": list(EntryPath.objects.all()),
+    }
 
 
 @require_GET
 @cache_for_visitors
 def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    visible = Role.objects.visible_to(request.user)
+    context = content_part(request, f"role:{slug}", lambda: _role_content(request.user, slug))
+    return render(request, "careers/role_detail.html", context)
+
+
+def _role_content(viewer, slug: str) -> dict:
+    visible = Role.objects.visible_to(viewer)
     role = get_object_or_404(
         visible.select_related("roadmap").prefetch_related(*role_detail_prefetches(visible)),
         slug=slug,
@@ -85,19 +93,15 @@ def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
     points = {kind: [] for kind in RolePoint.Kind.values}
     for point in role.points.all():
         points[point.kind].append(point)
-    return render(
-        request,
-        "careers/role_detail.html",
-        {
-            "role": role,
-            "points": points,
-            "technical_skills": _technical_skills_by_tier(role.role_skills.all()),
-            "other_skills": _skills_by_group(role.role_skills.all()),
-            "tools_by_source": _tools_by_source(role.role_tools.all()),
-            "data_systems": DataSystem.objects.all() if role.slug == DATA_SYSTEMS_ROLE else [],
-            "other_roles": visible.exclude(pk=role.pk).only("slug", "name", "short_name"),
-        },
-    )
+    return {
+        "role": role,
+        "points": points,
+        "technical_skills": _technical_skills_by_tier(role.role_skills.all()),
+        "other_skills": _skills_by_group(role.role_skills.all()),
+        "tools_by_source": _tools_by_source(role.role_tools.all()),
+        "data_systems": list(DataSystem.objects.all()) if role.slug == DATA_SYSTEMS_ROLE else [],
+        "other_roles": list(visible.exclude(pk=role.pk).only("slug", "name", "short_name")),
+    }
 
 
 def _technical_skills_by_tier(role_skills):
@@ -129,7 +133,12 @@ def _tools_by_source(role_tools):
 @require_GET
 @cache_for_visitors
 def lifecycle(request: HttpRequest) -> HttpResponse:
-    visible = Role.objects.visible_to(request.user)
+    context = content_part(request, "lifecycle", lambda: _lifecycle_content(request.user))
+    return render(request, "careers/lifecycle.html", context)
+
+
+def _lifecycle_content(viewer) -> dict:
+    visible = Role.objects.visible_to(viewer)
     stages = list(
         LifecycleStage.objects.prefetch_related(
             Prefetch(
@@ -146,17 +155,13 @@ def lifecycle(request: HttpRequest) -> HttpResponse:
     for member in members:
         if member.role_id not in {role.pk for role in roles}:
             member.role = None  # a draft role: learners get no link to it
-    return render(
-        request,
-        "careers/lifecycle.html",
-        {
-            "stages": stages,
-            "roles": roles,
-            "matrix": matrix,
-            "team_tiers": [list(row) for _, row in groupby(members, key=lambda m: m.tier)],
-            "handoffs": TeamHandoff.objects.select_related("source", "target"),
-        },
-    )
+    return {
+        "stages": stages,
+        "roles": roles,
+        "matrix": matrix,
+        "team_tiers": [list(row) for _, row in groupby(members, key=lambda m: m.tier)],
+        "handoffs": list(TeamHandoff.objects.select_related("source", "target")),
+    }
 
 
 def _role_links_visible_to(user):
@@ -170,26 +175,32 @@ def _role_links_visible_to(user):
 @require_GET
 @cache_for_visitors
 def skill_list(request: HttpRequest) -> HttpResponse:
+    context = content_part(request, "skills", lambda: _skill_list_content(request.user))
+    return render(request, "careers/skill_list.html", context)
+
+
+def _skill_list_content(viewer) -> dict:
     skills = Skill.objects.prefetch_related(
-        Prefetch("role_skills", _role_links_visible_to(request.user))
+        Prefetch("role_skills", _role_links_visible_to(viewer))
     ).order_by("group", "name")
     groups = {group: [] for group in SkillGroup}
     for skill in skills:
         groups[SkillGroup(skill.group)].append(skill)
-    return render(
-        request,
-        "careers/skill_list.html",
-        {"groups": [(group.label, group.value, items) for group, items in groups.items() if items]},
-    )
+    return {
+        "groups": [(group.label, group.value, items) for group, items in groups.items() if items]
+    }
 
 
 @require_GET
 @cache_for_visitors
 def skill_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    context = content_part(request, f"skill:{slug}", lambda: _skill_content(request.user, slug))
+    return render(request, "careers/skill_detail.html", context)
+
+
+def _skill_content(viewer, slug: str) -> dict:
     skill = get_object_or_404(
-        Skill.objects.prefetch_related(
-            Prefetch("role_skills", _role_links_visible_to(request.user))
-        ),
+        Skill.objects.prefetch_related(Prefetch("role_skills", _role_links_visible_to(viewer))),
         slug=slug,
     )
     links = sorted(skill.role_skills.all(), key=lambda link: link.tier_rank)
@@ -197,17 +208,29 @@ def skill_detail(request: HttpRequest, slug: str) -> HttpResponse:
         (label, list(items))
         for label, items in groupby(links, key=lambda link: link.get_tier_display() or "Listed")
     ]
-    return render(request, "careers/skill_detail.html", {"skill": skill, "tiers": tiers})
+    return {"skill": skill, "tiers": tiers}
 
 
 @require_GET
 @vary_on_headers("HX-Request")
 @cache_for_visitors
 def compare(request: HttpRequest) -> HttpResponse:
-    visible = Role.objects.visible_to(request.user)
+    requested = request.GET.getlist("roles")
+    name = "compare:" + hashlib.sha256("\n".join(requested).encode()).hexdigest()
+    context = dict(content_part(request, name, lambda: _compare_content(request.user, requested)))
+    if context.get("roles") and request.user.is_authenticated:
+        context["gaps"] = _learner_gaps(request.user, context["roles"])
+    template = "careers/compare.html"
+    if request.htmx:
+        template += "#comparison"
+    return render(request, template, context)
+
+
+def _compare_content(viewer, requested: list[str]) -> dict:
+    visible = Role.objects.visible_to(viewer)
     all_roles = list(visible.only("slug", "name", "short_name", "kind", "position", "icon"))
     names = {role.slug: role.name for role in all_roles}
-    selection = comparison.read_selection(request.GET.getlist("roles"), names)
+    selection = comparison.read_selection(requested, names)
     context = {"all_roles": all_roles, "selection": selection, "names": names}
     if selection.is_complete:
         by_slug = {
@@ -217,14 +240,11 @@ def compare(request: HttpRequest) -> HttpResponse:
             )
         }
         roles = [by_slug[slug] for slug in selection.slugs]
-        context.update(_comparison_context(request, roles))
-    template = "careers/compare.html"
-    if request.htmx:
-        template += "#comparison"
-    return render(request, template, context)
+        context.update(_comparison_context(roles))
+    return context
 
 
-def _comparison_context(request: HttpRequest, roles: list[Role]) -> dict:
+def _comparison_context(roles: list[Role]) -> dict:
     aspects = list(ComparisonAspect.objects.all())
     values = [{value.aspect_id: value for value in role.aspect_values.all()} for role in roles]
     points = []
@@ -235,23 +255,24 @@ def _comparison_context(request: HttpRequest, roles: list[Role]) -> dict:
         points.append(by_kind)
     all_levels = [level for role in roles for level in role.levels.all()]
     top = salary_scale_top(all_levels)
-    context = {
+    return {
         "roles": roles,
         "aspect_rows": [(aspect, [v.get(aspect.pk) for v in values]) for aspect in aspects],
         "points": points,
         "tool_categories": comparison.tools_by_category(roles),
         "skill_rows": comparison.skills_by_tier(roles),
         "overlap": comparison.skill_overlap(roles),
-        "salary_charts": [(role, role.levels.all(), top) for role in roles],
+        "salary_charts": [(role, list(role.levels.all()), top) for role in roles],
     }
-    if request.user.is_authenticated:
-        done = {
-            slug
-            for (kind, slug), status in Progress.objects.for_user(request.user).statuses().items()
-            if kind == "skill" and status == Status.DONE
-        }
-        context["gaps"] = comparison.learner_gaps(roles, done)
-    return context
+
+
+def _learner_gaps(user, roles: list[Role]):
+    done = {
+        slug
+        for (kind, slug), status in Progress.objects.for_user(user).statuses().items()
+        if kind == "skill" and status == Status.DONE
+    }
+    return comparison.learner_gaps(roles, done)
 
 
 @never_cache

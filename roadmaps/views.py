@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
+from careers.cache import content_part
 from careers.models import Skill
 from quizzes.models import Sitting
 from roadmaps.forms import NoteForm, StatusForm
@@ -52,14 +53,25 @@ def _roadmaps(viewer):
     )
 
 
+def _visible_roadmaps(request: HttpRequest) -> list[Roadmap]:
+    """The roadmaps this viewer may see, with all their steps, from the content cache."""
+    return content_part(request, "roadmaps", lambda: list(_roadmaps(request.user)))
+
+
 def _get_roadmap(request: HttpRequest, slug: str) -> Roadmap:
-    return get_object_or_404(_roadmaps(request.user), role__slug=slug)
+    """One roadmap with all its steps, from the content cache: the page then reads only the
+    learner's own progress and notes."""
+    return content_part(
+        request,
+        f"roadmap:{slug}",
+        lambda: get_object_or_404(_roadmaps(request.user), role__slug=slug),
+    )
 
 
 @require_GET
 def roadmap_list(request: HttpRequest) -> HttpResponse:
     statuses = _statuses(request)
-    roadmaps = [(roadmap, roadmap.progress_for(statuses)) for roadmap in _roadmaps(request.user)]
+    roadmaps = [(roadmap, roadmap.progress_for(statuses)) for roadmap in _visible_roadmaps(request)]
     return render(
         request,
         "roadmaps/roadmap_list.html",
@@ -180,9 +192,10 @@ def step_note(request: HtmxHttpRequest, slug: str, step_id: int) -> HttpResponse
     return render(request, "roadmaps/roadmap_detail.html#note", context)
 
 
-def _progress_overview(user, viewer) -> dict:
+def _progress_overview(user, request: HttpRequest) -> dict:
+    """`user`'s progress on the roadmaps the viewer (who sent `request`) may see."""
     statuses = Progress.objects.for_user(user).statuses()
-    roadmaps = [(roadmap, roadmap.progress_for(statuses)) for roadmap in _roadmaps(viewer)]
+    roadmaps = [(roadmap, roadmap.progress_for(statuses)) for roadmap in _visible_roadmaps(request)]
     return {
         "started": [(roadmap, tally) for roadmap, tally in roadmaps if tally.started],
         "statuses": statuses,
@@ -192,7 +205,7 @@ def _progress_overview(user, viewer) -> dict:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    overview = _progress_overview(request.user, request.user)
+    overview = _progress_overview(request.user, request)
     recent = Progress.objects.for_user(request.user).select_related("skill", "project")
     learning = list(recent.filter(status=Status.LEARNING).order_by("-updated_at")[:10])
     finished = list(recent.filter(status=Status.DONE).order_by("-updated_at")[:10])
@@ -231,7 +244,7 @@ def public_progress(request: HttpRequest, username: str) -> HttpResponse:
     return render(
         request,
         "roadmaps/public_progress.html",
-        {"learner": learner, **_progress_overview(learner, request.user)},
+        {"learner": learner, **_progress_overview(learner, request)},
     )
 
 

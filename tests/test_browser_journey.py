@@ -52,7 +52,7 @@ def _mark(page, step: RoadmapStep, status: str, *, javascript: bool = True):
     item = page.locator(f"#step-{step.pk}")
     item.get_by_role("button", name=status, exact=True).click()
     if javascript:
-        page.locator(f"#step-{step.pk}.status-{status.lower()}").wait_for()
+        page.locator(f"#step-status-{step.pk}.status-{status.lower()}").wait_for()
     else:
         page.wait_for_url(f"**#step-{step.pk}")
 
@@ -83,7 +83,7 @@ def _journey(page, *, javascript: bool):
         assert page.url.endswith("/roadmaps/data-scientist/")  # updated without a reload
 
     page.goto("/roadmaps/data-engineer/")
-    assert "status-done" in page.locator(f"#step-{sql_on_de.pk}").get_attribute("class")
+    assert "status-done" in page.locator(f"#step-status-{sql_on_de.pk}").get_attribute("class")
     _mark(page, python_on_de, "Learning", javascript=javascript)
 
     if javascript:
@@ -99,7 +99,9 @@ def _journey(page, *, javascript: bool):
     _sign_in(page)
     assert "Data Engineer" in page.get_by_role("main").inner_text()
     page.goto("/roadmaps/data-engineer/")
-    assert "status-learning" in page.locator(f"#step-{python_on_de.pk}").get_attribute("class")
+    assert "status-learning" in page.locator(f"#step-status-{python_on_de.pk}").get_attribute(
+        "class"
+    )
 
     # Export as JSON and CSV.
     data = json.loads(page.request.get("/accounts/export.json").text())

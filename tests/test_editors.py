@@ -329,6 +329,50 @@ def test_reloading_content_refreshes_cached_pages(client):
     assert "Edited" not in html and "Data Analysts interpret data" in html
 
 
+def test_signed_in_learners_share_the_cached_content_but_not_the_page(
+    learner, other_learner, django_assert_num_queries
+):
+    role = build_content()[0]
+    first, second = Client(), Client()
+    first.force_login(learner)
+    second.force_login(other_learner)
+    before = first.get(role.get_absolute_url())
+    # Session, user and content version: the role's content parts come from the cache.
+    with django_assert_num_queries(3):
+        after = second.get(role.get_absolute_url())
+    assert after.context["role"] == role
+    assert before.content.decode().count(role.name) == after.content.decode().count(role.name)
+    # Each learner's own header (and CSRF token) is rendered for them.
+    assert before.cookies["csrftoken"].value != after.cookies["csrftoken"].value
+
+
+def test_an_admin_edit_shows_at_once_to_signed_in_learners(editor_client, learner):
+    signed_in = Client()
+    signed_in.force_login(learner)
+    roadmap = build_roadmaps(build_content())[0]
+    step = roadmap.levels.first().steps.first()
+    for url in (roadmap.role.get_absolute_url(), roadmap.get_absolute_url(), "/roadmaps/"):
+        assert signed_in.get(url).status_code == 200  # now cached
+    _change(editor_client, roadmap.role, name="Renamed role")
+    _change(editor_client, step, title="Renamed step")
+    assert "Renamed role" in signed_in.get(roadmap.role.get_absolute_url()).content.decode()
+    assert "Renamed step" in signed_in.get(roadmap.get_absolute_url()).content.decode()
+    assert "Renamed role" in signed_in.get("/roadmaps/").content.decode()
+
+
+def test_content_an_editor_previews_never_reaches_a_learner_through_the_cache(
+    editor_client, learner
+):
+    signed_in = Client()
+    signed_in.force_login(learner)
+    roadmap = build_roadmaps(build_content())[0]
+    _change(editor_client, roadmap, status=ContentStatus.DRAFT)
+    for url in (roadmap.get_absolute_url(), roadmap.role.get_absolute_url(), "/roadmaps/"):
+        assert editor_client.get(url).status_code == 200  # the editor's preview, cached
+    assert signed_in.get(roadmap.get_absolute_url()).status_code == 404
+    assert roadmap.get_absolute_url() not in signed_in.get("/roadmaps/").content.decode()
+
+
 def test_signed_in_learners_never_get_a_cached_page(learner_client, client):
     role = build_content()[0]
     Client().get(role.get_absolute_url())  # cached for visitors

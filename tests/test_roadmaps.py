@@ -1,5 +1,6 @@
 import pytest
 from django.db import IntegrityError, transaction
+from django.test import Client
 from django.utils import timezone
 
 from careers.models import Skill
@@ -62,18 +63,28 @@ def test_an_unknown_roadmap_is_a_404(client, roadmaps):
     assert client.get("/roadmaps/no-such-role/").status_code == 404
 
 
-QUERIES_SIGNED_IN = 7  # session, user, roadmap, levels, steps, resources, progress (+notes)
+# Session, user, content version, then the roadmap, levels, steps and resources, which are
+# cached for every later learner until content changes, then the learner's progress and notes.
+QUERIES_SIGNED_IN = 9
+QUERIES_SIGNED_IN_CONTENT_CACHED = 5
 
 
 @pytest.mark.parametrize("scale", [1, 10])
 def test_the_roadmap_page_uses_the_same_queries_with_ten_times_the_steps(
-    learner_client, learner, django_assert_num_queries, scale
+    learner_client, learner, other_learner, django_assert_num_queries, scale
 ):
     roadmap = build_roadmaps(build_content(), scale=scale)[0]
     progress_set(user=learner, skill=_first_skill_step(roadmap).skill, status=Status.DONE)
-    with django_assert_num_queries(QUERIES_SIGNED_IN + 1):
-        response = learner_client.get(roadmap.get_absolute_url())
-    assert response.status_code == 200
+    with django_assert_num_queries(QUERIES_SIGNED_IN):
+        first = learner_client.get(roadmap.get_absolute_url())
+    other_client = Client()
+    other_client.force_login(other_learner)
+    with django_assert_num_queries(QUERIES_SIGNED_IN_CONTENT_CACHED):
+        second = other_client.get(roadmap.get_absolute_url())
+    assert first.status_code == second.status_code == 200
+    # The cached content still shows each learner their own progress.
+    assert first.context["tally"].done == 1
+    assert second.context["tally"].done == 0
 
 
 @pytest.mark.parametrize("scale", [1, 10])
@@ -82,7 +93,10 @@ def test_the_dashboard_uses_the_same_queries_with_ten_times_the_steps(
 ):
     roadmap = build_roadmaps(build_content(), scale=scale)[0]
     progress_set(user=learner, skill=_first_skill_step(roadmap).skill, status=Status.LEARNING)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
+        response = learner_client.get("/dashboard/")
+    assert response.status_code == 200
+    with django_assert_num_queries(8):  # the roadmaps' content now comes from the cache
         response = learner_client.get("/dashboard/")
     assert response.status_code == 200
 
@@ -102,7 +116,7 @@ def test_marking_a_step_done_without_javascript_redirects_back_to_the_step(
     assert f"{step.name}: Done." in page  # the message after the redirect
 
 
-def test_marking_a_step_with_htmx_returns_the_step_and_out_of_band_progress_bars(
+def test_marking_a_step_with_htmx_returns_its_status_and_out_of_band_progress_bars(
     learner_client, roadmaps
 ):
     step = _first_skill_step(roadmaps[0])
@@ -110,7 +124,12 @@ def test_marking_a_step_with_htmx_returns_the_step_and_out_of_band_progress_bars
     assert response.status_code == 200
     html = response.content.decode()
     assert "<html" not in html
-    assert html.lstrip().startswith(f'<li id="step-{step.pk}"')
+    assert html.lstrip().startswith(
+        f'<div id="step-status-{step.pk}" class="step-status status-done"'
+    )
+    # Only the status control is swapped: a note being typed in the same step stays as it is.
+    assert 'name="text"' not in html
+    assert len(response.content) <= 2048
     assert 'id="level-progress-beginner" class="mb-3" hx-swap-oob="true"' in html
     assert 'id="roadmap-progress"' in html and html.count('hx-swap-oob="true"') == 3
     assert "Roadmap skill 0: Done. Level beginner: 25% done. Roadmap: 8% done." in html
@@ -124,7 +143,7 @@ def test_a_skill_done_on_one_roadmap_shows_done_on_every_roadmap_that_has_it(
     learner_client.post(_status_url(step), {"status": "done"})
     other_step = RoadmapStep.objects.get(level__roadmap=roadmaps[1], skill=step.skill)
     html = learner_client.get(roadmaps[1].get_absolute_url()).content.decode()
-    assert f'<li id="step-{other_step.pk}" class="roadmap-step card mb-2 status-done">' in html
+    assert f'<div id="step-status-{other_step.pk}" class="step-status status-done">' in html
 
 
 def test_projects_have_progress_too(learner_client, learner, roadmaps):
@@ -350,7 +369,7 @@ def test_moving_a_step_to_another_roadmap_keeps_progress(learner_client, learner
     target = roadmaps[1].levels.get(stage="beginner")
     RoadmapStep.objects.filter(pk=step.pk).update(level=target, position=77)
     html = learner_client.get(roadmaps[1].get_absolute_url()).content.decode()
-    assert f'<li id="step-{step.pk}" class="roadmap-step card mb-2 status-done">' in html
+    assert f'<div id="step-status-{step.pk}" class="step-status status-done">' in html
 
 
 def test_reloading_the_content_never_touches_progress_or_notes(learner):
