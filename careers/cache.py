@@ -2,7 +2,7 @@
 
 Visitors who are not signed in get whole pages from the cache. Signed-in learners get the
 content parts of a page (what every viewer sees: a role and its skills, a roadmap's steps) from
-the cache, so only their own state (progress, notes, the header) is computed per request.
+memory, so only their own state (progress, notes, the header) is computed per request.
 
 Everything is keyed by the content version (a database counter), so a change made through the
 admin, a revert, or a content reload shows at once on every worker and every server, whatever
@@ -10,6 +10,8 @@ cache backend they share or don't.
 """
 
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
@@ -53,19 +55,52 @@ def content_version(request) -> int:
     return request._content_version
 
 
+class _LiveParts:
+    """Content parts as live objects, kept in this process: unpickling a roadmap with all its
+    steps from a shared cache costs more than the queries it saves. Each worker builds a part
+    once per content version; the least recently used are dropped beyond `size`.
+
+    Parts are shared by the worker's threads, so views treat them as read-only."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._parts: OrderedDict[str, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str):
+        with self._lock:
+            part = self._parts.get(key)
+            if part is not None:
+                self._parts.move_to_end(key)
+            return part
+
+    def set(self, key: str, part) -> None:
+        with self._lock:
+            self._parts[key] = part
+            while len(self._parts) > self.size:
+                self._parts.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._parts.clear()
+
+
+live_parts = _LiveParts(size=settings.CONTENT_PARTS_PER_PROCESS)
+
+
 def content_part(request, name: str, build: Callable[[], T]) -> T:
     """What `build` returns (model instances with their prefetched relations, lists, dicts),
-    built once per content version and shared by every worker through the cache.
+    built once per content version in each worker process.
 
     Editors see drafts, so they get parts of their own. `name` must say everything the part
     depends on besides the content (a slug, the compared roles). When `build` raises (Http404),
-    nothing is cached."""
+    nothing is kept."""
     drafts = int(can_preview_drafts(request.user))
-    key = f"part:{content_version(request)}:{drafts}:{name}"
-    part = cache.get(key)
+    key = f"{content_version(request)}:{drafts}:{name}"
+    part = live_parts.get(key)
     if part is None:
         part = build()
-        cache.set(key, part, settings.PAGE_CACHE_SECONDS)
+        live_parts.set(key, part)
     return part
 
 

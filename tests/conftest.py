@@ -150,12 +150,17 @@ def page_without_javascript(browser, live_server):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with no cached pages (the cache outlives the test database)."""
+    """Each test starts with no cached pages or content parts (they outlive the test database,
+    whose content version starts again from the same number)."""
     from django.core.cache import cache
 
+    from careers.cache import live_parts
+
     cache.clear()
+    live_parts.clear()
     yield
     cache.clear()
+    live_parts.clear()
 
 
 # --- Personas -----------------------------------------------------------------------------
