@@ -6,8 +6,9 @@ SHELL := bash
 
 PORT ?= 8000
 PYTEST_ARGS ?=
-# One test process per core (pytest-xdist); PARALLEL= runs in one process.
-PARALLEL ?= -n auto
+# One test process per core (pytest-xdist); tests marked with one xdist_group share a process.
+# PARALLEL= runs in one process.
+PARALLEL ?= -n auto --dist loadgroup
 PY := .venv/bin/python
 STAMP := .venv/.uv-synced
 

@@ -123,8 +123,12 @@ def cache_for_visitors(view):
         cached = cache.get(key)
         if cached is not None:
             return HttpResponse(cached)
+        # The layout leaves out the CSRF token for htmx on shared pages (they post nothing);
+        # a page that still used a token is one visitor's, so it is not cached.
+        request.is_shared_page = True
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming:
+        used_csrf_token = request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False)
+        if response.status_code == 200 and not response.streaming and not used_csrf_token:
             cache.set(key, response.content, settings.PAGE_CACHE_SECONDS)
         return response
 

@@ -85,6 +85,7 @@ MIDDLEWARE = [
     # Above CommonMiddleware, so its redirects (APPEND_SLASH) carry these headers too.
     "csp.middleware.CSPMiddleware",
     "config.middleware.permissions_policy",
+    "config.middleware.reject_nul_characters",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -1,12 +1,20 @@
-"""Builds small amounts of careers content for tests, scaled by a factor so query-count tests
-can compare a page with one and ten times the content."""
+"""Content for tests: the site's real content (`load_site_content`), and small amounts built
+here, scaled by a factor so query-count tests can compare a page with one and ten times the
+content."""
 
 from itertools import pairwise
 
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection
+
+from careers.content import CONTENT_MODELS
 from careers.models import (
     AspectValue,
     CareerLevel,
     ComparisonAspect,
+    ContentVersion,
     DataSystem,
     EntryPath,
     Guidance,
@@ -180,3 +188,42 @@ def admin_form_data(response) -> dict:
                 if value is not None and value is not False:
                     data[inline_form.add_prefix(name)] = value
     return data
+
+
+# The real content's rows, kept by the first test in this process that loads it.
+_site_content_rows: list[tuple[type, list]] | None = None
+
+
+def _content_models() -> list[type]:
+    """Content models in loading order (foreign keys first), then their many-to-many tables."""
+    models = [apps.get_model(label) for label in CONTENT_MODELS]
+    through = [
+        field.remote_field.through
+        for model in models
+        for field in model._meta.local_many_to_many
+        if field.remote_field.through._meta.auto_created
+    ]
+    return models + through
+
+
+def load_site_content() -> None:
+    """The real content (fixtures/), as `load_content` leaves the database.
+
+    Browser tests empty the database after each test, so each loads the content again. The
+    first load in a test process runs `load_content`; later ones insert the same rows in bulk,
+    which is many times faster than deserialising the fixtures again."""
+    global _site_content_rows
+    if _site_content_rows is None:
+        call_command("load_content", verbosity=0)
+        _site_content_rows = [
+            (model, list(model._base_manager.order_by("pk"))) for model in _content_models()
+        ]
+        return
+    for model, rows in _site_content_rows:
+        model._base_manager.bulk_create(rows)
+    # Rows came with their ids: move PostgreSQL's sequences past them, as loaddata does.
+    statements = connection.ops.sequence_reset_sql(no_style(), _content_models())
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+    ContentVersion.bump()

@@ -2,9 +2,9 @@
 shareable; the page is accessible in both colour modes and usable on a phone."""
 
 import pytest
-from django.core.management import call_command
 
 from tests.browser import assert_no_axe_violations
+from tests.content import load_site_content
 
 pytestmark = pytest.mark.browser
 
@@ -13,7 +13,7 @@ CORE = "/compare/?roles=data-engineer&roles=data-analyst&roles=data-scientist&ro
 
 @pytest.fixture
 def content(transactional_db):
-    call_command("load_content", verbosity=0)
+    load_site_content()
 
 
 def test_ticking_roles_swaps_the_comparison_and_the_address_can_be_shared(content, page):

@@ -3,12 +3,12 @@ page made wider than a 360 px phone. (The fixture fails a test on any console er
 diagram that broke the Content-Security-Policy would fail here too.)"""
 
 import pytest
-from django.core.management import call_command
 
 from roadmaps.models import Roadmap, Status
 from roadmaps.services import progress_set
 from tests.browser import assert_no_axe_violations
 from tests.conftest import PASSWORD
+from tests.content import load_site_content
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +30,7 @@ DIAGRAMS = [
 
 @pytest.fixture
 def content(transactional_db):
-    call_command("load_content", verbosity=0)
+    load_site_content()
 
 
 @pytest.fixture

@@ -2,9 +2,9 @@
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
-from django.core.management import call_command
 
 from careers.models import ContentStatus, Role
+from tests.content import load_site_content
 
 pytestmark = pytest.mark.browser
 
@@ -13,7 +13,7 @@ PASSWORD = "an-editors-long-password"
 
 @pytest.fixture
 def editor(transactional_db):
-    call_command("load_content", verbosity=0)
+    load_site_content()
     user = User.objects.create_user("editor", "editor@example.com", PASSWORD, is_staff=True)
     # Another browser test's flush empties the tables the data migrations filled; Django
     # recreates the permissions, so only the group needs making again.

@@ -7,9 +7,9 @@ import json
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 
 from roadmaps.models import Note, Progress, RoadmapStep
+from tests.content import load_site_content
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +20,7 @@ PASSWORD = "a-long-journey-password"
 @pytest.fixture
 def content(transactional_db):
     cache.clear()  # allauth's rate limits live in the cache, which outlives the database
-    call_command("load_content", verbosity=0)
+    load_site_content()
     yield
     cache.clear()
 

@@ -2,9 +2,9 @@
 keyboard use and the colour-mode toggle."""
 
 import pytest
-from django.core.management import call_command
 
 from tests.browser import assert_no_axe_violations
+from tests.content import load_site_content
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +29,7 @@ PAGES = [
 
 @pytest.fixture
 def content(transactional_db):
-    call_command("load_content", verbosity=0)
+    load_site_content()
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -3,18 +3,18 @@ announced and focused) and, for the knowledge quiz, without JavaScript. Every qu
 checked with axe in light and dark mode."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from quizzes.models import Sitting
 from tests.browser import assert_no_axe_violations
+from tests.content import load_site_content
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def content(transactional_db):
-    call_command("load_content", verbosity=0)
+    load_site_content()
 
 
 def _start(page, slug: str):

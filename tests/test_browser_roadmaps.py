@@ -4,17 +4,17 @@ announcements and accessibility."""
 import re
 
 import pytest
-from django.core.management import call_command
 
 from roadmaps.models import RoadmapStep
 from tests.browser import assert_no_axe_violations
+from tests.content import load_site_content
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def content(transactional_db):
-    call_command("load_content", verbosity=0)
+    load_site_content()
 
 
 def _step(role_slug: str, skill_slug: str) -> RoadmapStep:

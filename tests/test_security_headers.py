@@ -1,6 +1,7 @@
 """Every response carries the security headers, cached pages and error pages included."""
 
 import pytest
+from django.test import Client
 
 from tests.content import build_content
 
@@ -53,3 +54,19 @@ def test_signed_in_pages_and_redirects_send_them(learner_client, content):
     assert redirect.status_code == 301
     assert_security_headers(dashboard)
     assert_security_headers(redirect)
+
+
+def test_pages_shared_by_all_visitors_never_carry_a_visitors_csrf_token(client, content):
+    first = client.get("/roles/")
+    second = Client().get("/roles/")  # from the cache
+    for response in (first, second):
+        assert b"X-CSRFToken" not in response.content
+        assert b"csrfmiddlewaretoken" not in response.content
+        assert "csrftoken" not in response.cookies
+
+
+def test_pages_that_post_carry_the_token_for_htmx(learner_client, content):
+    signed_in = learner_client.get("/roles/")
+    assert b'hx-headers=\'{"X-CSRFToken": "' in signed_in.content
+    anonymous = Client().get("/roadmaps/")
+    assert b'hx-headers=\'{"X-CSRFToken": "' in anonymous.content

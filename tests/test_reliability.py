@@ -1,0 +1,119 @@
+"""The real site under load and faults, in miniature: gunicorn with the production settings on
+a scratch database (SQLite, or PostgreSQL in the CI's second run), driven over HTTP by the
+scenarios of benchmarks/reliability.py with small numbers.
+
+These tests start servers in subprocesses and never touch pytest-django's test database.
+They take about a minute; deselect them with -m "not reliability".
+"""
+
+import pytest
+
+from benchmarks import reliability
+from benchmarks.site import Gunicorn, prepare, scratch_database
+
+# One group: xdist runs these modules in one worker, so their servers never compete for the
+# same cores with each other.
+pytestmark = [pytest.mark.reliability, pytest.mark.xdist_group("servers")]
+
+
+@pytest.fixture(scope="module")
+def prepared():
+    """One scratch database for the module: content and 20 learners (preparing takes most
+    of this module's time, so the scenarios share it)."""
+    with scratch_database() as env:
+        yield env, prepare(env, learners=20)
+
+
+@pytest.fixture(scope="module")
+def site(prepared):
+    """The site on two workers, so that writes really race between processes."""
+    env, _ = prepared
+    with Gunicorn(env, workers=2) as server:
+        yield server
+
+
+def failed_checks(result: dict) -> list[str]:
+    return [check for check, ok in result["checks"].items() if not ok]
+
+
+def explain(name: str, result: dict) -> str:
+    """The scenario's summary and all its numbers, for a failing assertion."""
+    return "\n".join([*reliability.summary(name, result), repr(result)])
+
+
+def test_the_benchmark_writes_exactly_the_statuses_the_site_knows():
+    from roadmaps.models import Status
+
+    assert set(reliability.STATUSES) == set(Status.values)
+
+
+def test_the_write_check_calls_an_older_status_a_missing_row_or_a_duplicate_a_lost_write():
+    log = reliability.WriteLog()
+    sql, python, other = (1, "skill", "sql"), (1, "skill", "python"), (2, "skill", "sql")
+    log.add(sql, "learning", True)
+    log.add(sql, "done", True)
+    log.add(python, "done", True)
+    log.add(python, "skipped", False, "RemoteDisconnected")  # in doubt: done or skipped
+    log.add(other, "done", True)
+    good = {sql: ["done"], python: ["skipped"], other: ["done"]}
+
+    assert reliability.verify_writes(log, good) == {"checked": 3, "lost": 0, "lost_examples": []}
+    assert reliability.verify_writes(log, {**good, sql: ["learning"]})["lost"] == 1
+    assert reliability.verify_writes(log, {sql: ["done"], python: ["done"]})["lost"] == 1
+    assert reliability.verify_writes(log, {**good, other: ["done", "done"]})["lost"] == 1
+    assert reliability.duplicates_in({**good, other: ["done", "done"]}) == [
+        [2, "skill", "sql", ["done", "done"]]
+    ]
+
+
+def test_sixteen_clients_reading_and_writing_for_five_seconds_see_no_error_and_no_locked_database(
+    prepared, site
+):
+    _, data = prepared
+    result = reliability.mixed_load(site, data, duration=5, connections=16)
+
+    assert result["requests"] > 50, explain("load", result)
+    assert result["acknowledged"] > 0, explain("load", result)
+    assert result["errors"] == 0, explain("load", result)
+    assert result["locked_responses"] == 0, explain("load", result)
+    assert result["server_log"]["locked"] == 0, explain("load", result)
+    assert not failed_checks(result), explain("load", result)
+
+
+def test_twenty_learners_writing_the_same_skills_at_once_keep_one_row_each_holding_their_last_write(
+    prepared, site
+):
+    _, data = prepared
+    assert len(site.worker_pids()) == 2
+    result = reliability.concurrent_writes(site, data, learners=20, writes=10)
+
+    assert result["writes"] == 200, explain("concurrency", result)
+    assert result["acknowledged"] == 200, explain("concurrency", result)
+    assert result["lost"] == 0, explain("concurrency", result)
+    assert result["race_wrong"] == 0, explain("concurrency", result)
+    assert result["duplicates"] == 0, explain("concurrency", result)
+    assert not failed_checks(result), explain("concurrency", result)
+
+
+def test_killing_a_worker_under_load_loses_no_acknowledged_write_and_the_site_keeps_answering(
+    prepared, site
+):
+    _, data = prepared
+    result = reliability.worker_kill(site, data, duration=4.5, interval=1.5)
+
+    assert result["kills"] >= 2, explain("worker-kill", result)
+    assert result["acknowledged"] > 0, explain("worker-kill", result)
+    assert result["lost"] == 0, explain("worker-kill", result)
+    assert result["requests_after_kills"] == {"ok": 20}, explain("worker-kill", result)
+    assert not failed_checks(result), explain("worker-kill", result)
+
+
+def test_a_crashed_server_restarts_at_once_with_every_acknowledged_write(prepared):
+    env, data = prepared
+    result = reliability.server_kill(env, data, write_for=1.5)
+
+    assert result["acknowledged"] > 0, explain("server-kill", result)
+    assert result["serves_after_restart"], explain("server-kill", result)
+    assert result["lost"] == 0, explain("server-kill", result)
+    assert result["lost_on_pages"] == 0, explain("server-kill", result)
+    assert not failed_checks(result), explain("server-kill", result)
