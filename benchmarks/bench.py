@@ -517,9 +517,10 @@ def evaluate(runs: list[dict], connections: int) -> list[Verdict]:
     )
     verdicts.append(
         Verdict(
-            f"htmx status-change response ≤ {STATUS_CHANGE_LIMIT // 1024} KB (gzipped)",
-            change["gzip_bytes"] <= STATUS_CHANGE_LIMIT,
-            f"{change['gzip_bytes']:,} B gzipped, {change['bytes']:,} B raw",
+            # Judged uncompressed: the site itself does not compress HTML.
+            f"htmx status-change response ≤ {STATUS_CHANGE_LIMIT // 1024} KB (uncompressed)",
+            change["bytes"] <= STATUS_CHANGE_LIMIT,
+            f"{change['bytes']:,} B raw, {change['gzip_bytes']:,} B gzipped",
         )
     )
     return verdicts

@@ -160,7 +160,8 @@ def test_targets_are_judged_against_healthz_and_the_unscaled_run():
     assert not verdicts["×10 content: role time per request ≤ 2× the real content's"]
     assert verdicts["×10 content: roadmap time per request ≤ 2× the real content's"]
     assert verdicts["Page weight of /roles/x/ ≤ 100 KB (HTML gzipped)"]
-    assert verdicts["htmx status-change response ≤ 2 KB (gzipped)"]
+    # 3,000 bytes is over 2 KB although it gzips to 900: the site sends it uncompressed.
+    assert not verdicts["htmx status-change response ≤ 2 KB (uncompressed)"]
 
 
 @pytest.fixture
