@@ -56,6 +56,8 @@ def scratch_database(*, database_url: str | None = None) -> Iterator[dict]:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DJANGO_STATIC_ROOT": str(scratch / "static"),
         "DJANGO_LOG_LEVEL": "WARNING",
+        # As docs/deploy.md sets it up behind nginx; clients here speak plain HTTP.
+        "DJANGO_BEHIND_HTTPS_PROXY": "true",
         "SCRATCH_DIR": str(scratch),
     }
     dropped = None

@@ -6,6 +6,8 @@ These tests start servers in subprocesses and never touch pytest-django's test d
 They take about a minute; deselect them with -m "not reliability".
 """
 
+import re
+
 import pytest
 
 from benchmarks import reliability
@@ -16,7 +18,9 @@ from benchmarks.site import Gunicorn, prepare, scratch_database
 pytestmark = [pytest.mark.reliability, pytest.mark.xdist_group("servers")]
 
 
-@pytest.fixture(scope="module")
+# Session scope: xdist may run other modules' tests in between, which would set a module
+# fixture up again (a fresh database and servers, a quarter of a minute each time).
+@pytest.fixture(scope="session")
 def prepared():
     """One scratch database for the module: content and 20 learners (preparing takes most
     of this module's time, so the scenarios share it)."""
@@ -24,7 +28,9 @@ def prepared():
         yield env, prepare(env, learners=20)
 
 
-@pytest.fixture(scope="module")
+# Session scope: xdist may run other modules' tests in between, which would set a module
+# fixture up again (a fresh database and servers, a quarter of a minute each time).
+@pytest.fixture(scope="session")
 def site(prepared):
     """The site on two workers, so that writes really race between processes."""
     env, _ = prepared
@@ -117,3 +123,30 @@ def test_a_crashed_server_restarts_at_once_with_every_acknowledged_write(prepare
     assert result["lost"] == 0, explain("server-kill", result)
     assert result["lost_on_pages"] == 0, explain("server-kill", result)
     assert not failed_checks(result), explain("server-kill", result)
+
+
+def test_the_production_server_sends_static_files_hashed_compressed_and_cached_for_good(site):
+    status, page = site.get("/roles/data-scientist/")
+    assert status == 200
+    stylesheet = re.search(rb'href="(/static/css/site\.[0-9a-f]{12}\.css)"', page)
+    assert stylesheet, "the role page links the hashed stylesheet"
+    for encoding in ("br", "gzip"):
+        code, _, headers = site.request(
+            "GET", stylesheet.group(1).decode(), headers={"Accept-Encoding": encoding}
+        )
+        assert code == 200
+        assert headers["Content-Encoding"] == encoding
+        assert "immutable" in headers["Cache-Control"]
+        assert "max-age=315360000" in headers["Cache-Control"]
+
+
+def test_the_production_server_sends_the_security_headers(site):
+    # Behind the documented nginx, which says the visitor came over HTTPS.
+    code, _, headers = site.request("GET", "/roles/", headers={"X-Forwarded-Proto": "https"})
+    assert code == 200
+    assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "camera=()" in headers["Permissions-Policy"]
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["X-Content-Type-Options"] == "nosniff"

@@ -34,7 +34,9 @@ PASSWORD = "x" * 24  # what benchmarks/prepare.py gives its learners
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-@pytest.fixture(scope="module")
+# Session scope: xdist may run other modules' tests in between, which would set a module
+# fixture up again (a fresh database and servers, a quarter of a minute each time).
+@pytest.fixture(scope="session")
 def redis_port():
     """A redis-server of the module's own on a free port of 127.0.0.1, nothing kept on disk."""
     if not os.environ.get("DATABASE_URL"):
@@ -77,14 +79,18 @@ def redis_port():
         shutil.rmtree(directory, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
+# Session scope: xdist may run other modules' tests in between, which would set a module
+# fixture up again (a fresh database and servers, a quarter of a minute each time).
+@pytest.fixture(scope="session")
 def redis_client(redis_port):
     import redis
 
     return redis.Redis(host="127.0.0.1", port=redis_port)
 
 
-@pytest.fixture(scope="module")
+# Session scope: xdist may run other modules' tests in between, which would set a module
+# fixture up again (a fresh database and servers, a quarter of a minute each time).
+@pytest.fixture(scope="session")
 def deployment(redis_port):
     """One scratch PostgreSQL database and two servers sharing it and the Redis cache."""
     with scratch_database() as env:
