@@ -338,7 +338,7 @@ def measure(scale: int, options: argparse.Namespace, scratch: Path) -> dict:
     """Prepare a database with `scale` times the content, serve it, measure every target."""
     print(f"\nPreparing a database with ×{scale} content…", flush=True)
     with scratch_database() as env:
-        data = prepare(env, learners=LEARNERS, scale=scale)
+        data = prepare(env, learners=LEARNERS, scale=scale, grow_pages=options.grow_pages)
         reader, writers = data["learners"][0], data["learners"][1:]
         steps = data["steps"]
         step_ids = [step["id"] for step in steps[:: max(1, len(steps) // STATUS_STEPS)]]
@@ -555,6 +555,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--scale", type=int, default=10, help="content factor of the 2nd run")
     parser.add_argument("--skip-scaled", action="store_true", help="measure the real content only")
+    parser.add_argument(
+        "--grow-pages",
+        action="store_true",
+        help="also give the measured role and roadmap pages --scale times their lists",
+    )
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results")
     options = parser.parse_args(argv)
     if not shutil.which("wrk"):
@@ -569,6 +574,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
         "python": platform.python_version(),
         "django": django.get_version(),
+        "grow_pages": options.grow_pages,
         "wrk": {
             "duration_s": options.duration,
             "connections": options.connections,

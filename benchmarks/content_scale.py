@@ -10,9 +10,10 @@ roadmap pages render:
   links to its own copies, as a real new role would bring new skills;
 - each clone gets a roadmap with cloned levels, steps (on the cloned skills and projects) and
   resources;
-- and, so the measured pages themselves carry `factor` times their lists, every original role
-  also links to its clones' skills, tools and points, and every original roadmap gets its
-  clones' steps (with resources) appended to its levels.
+- and with `grow_pages`, so the measured pages themselves carry `factor` times their lists,
+  every original role also links to its clones' skills, tools and points, and every original
+  roadmap gets its clones' steps (with resources) appended to its levels: a roadmap page then
+  shows ten times the steps, which is a bigger page rather than a bigger site.
 
 Rows are written with bulk_create, which sends no signals, so the content version is bumped
 once at the end, as `load_content` does. Everything runs in one transaction.
@@ -92,16 +93,16 @@ def clone_catalogue(originals: list[M], n: int) -> dict[int, M]:
     return {obj.pk: copy for obj, copy in zip(originals, copies, strict=True)}
 
 
-def multiply_content(factor: int) -> None:
+def multiply_content(factor: int, *, grow_pages: bool = False) -> None:
     """Make the loaded content `factor` times as large (see the module docstring)."""
     if factor < 2:
         return
     with transaction.atomic():
-        _multiply(factor)
+        _multiply(factor, grow_pages=grow_pages)
         ContentVersion.bump()
 
 
-def _multiply(factor: int) -> None:
+def _multiply(factor: int, *, grow_pages: bool) -> None:
     roles = list(Role.objects.published().order_by("position"))
     role_ids = [role.pk for role in roles]
     copies = range(1, factor)
@@ -189,6 +190,10 @@ def _multiply(factor: int) -> None:
         for h in hints
     )
 
+    _multiply_roadmaps(roles, clones, skills, projects, grow_pages=grow_pages)
+    if not grow_pages:
+        return
+
     # The measured role pages carry `factor` times their lists: each original links to its
     # clones' skills and tools and repeats its points, after its own.
     skill_stride, tool_stride = position_stride(role_skills), position_stride(role_tools)
@@ -218,8 +223,6 @@ def _multiply(factor: int) -> None:
         [clone(p, position=p.position + n * point_stride) for n in copies for p in points],
     )
 
-    _multiply_roadmaps(roles, clones, skills, projects)
-
 
 def _clone_steps(pairs: list[tuple[RoadmapStep, RoadmapStep]]) -> None:
     """Insert the new steps of (original, copy) pairs, then copies of the originals'
@@ -243,6 +246,8 @@ def _multiply_roadmaps(
     clones: dict[int, dict[int, Role]],
     skills: dict[int, dict[int, Skill]],
     projects: dict[int, dict[int, Project]],
+    *,
+    grow_pages: bool,
 ) -> None:
     roadmaps = list(
         Roadmap.objects.filter(role__in=roles).prefetch_related("levels__steps").order_by("pk")
@@ -282,6 +287,8 @@ def _multiply_roadmaps(
         ]
     )
 
+    if not grow_pages:
+        return
     # The original roadmaps get their clones' steps appended to each level.
     appended = []
     for roadmap in roadmaps:

@@ -29,6 +29,9 @@ def build() -> dict:
     parser.add_argument("--learners", type=int, default=0)
     parser.add_argument("--scale", type=int, default=1, help="content multiplier (1 or more)")
     parser.add_argument("--collectstatic", action="store_true")
+    parser.add_argument(
+        "--grow-pages", action="store_true", help="the measured pages grow with --scale too"
+    )
     options = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
@@ -49,7 +52,7 @@ def build() -> dict:
     if options.scale > 1:
         from benchmarks.content_scale import multiply_content
 
-        multiply_content(options.scale)
+        multiply_content(options.scale, grow_pages=options.grow_pages)
     if options.collectstatic:
         call_command("collectstatic", verbosity=0, interactive=False)
 

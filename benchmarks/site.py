@@ -91,10 +91,12 @@ def _run_env(env: dict) -> dict:
     return merged
 
 
-def prepare(env: dict, *, learners: int = 0, scale: int = 1) -> dict:
+def prepare(env: dict, *, learners: int = 0, scale: int = 1, grow_pages: bool = False) -> dict:
     """Migrate, load content (times `scale`), collect static files, create learners."""
     command = [sys.executable, "-m", "benchmarks.prepare", "--collectstatic"]
     command += ["--learners", str(learners), "--scale", str(scale)]
+    if grow_pages:
+        command.append("--grow-pages")
     result = subprocess.run(
         command, cwd=ROOT, env=_run_env(env), capture_output=True, text=True, check=False
     )

@@ -184,7 +184,7 @@ def test_multiplying_content_by_three_triples_roles_catalogue_and_the_measured_l
     }
     version = ContentVersion.current()
 
-    multiply_content(3)
+    multiply_content(3, grow_pages=True)
 
     assert Role.objects.count() == 3 * roles
     assert Skill.objects.count() == 3 * skills
@@ -198,8 +198,20 @@ def test_multiplying_content_by_three_triples_roles_catalogue_and_the_measured_l
     assert ContentVersion.current() > version
 
 
-def test_pages_still_answer_after_multiplying_content(real_content, client):
+def test_multiplying_the_catalogue_leaves_each_page_its_own_lists(real_content):
+    steps = _data_scientist_steps()
+    links = RoleSkill.objects.filter(role__slug="data-scientist").count()
+    roles = Role.objects.count()
+
     multiply_content(3)
+
+    assert Role.objects.count() == 3 * roles
+    assert _data_scientist_steps() == steps
+    assert RoleSkill.objects.filter(role__slug="data-scientist").count() == links
+
+
+def test_pages_still_answer_after_multiplying_content(real_content, client):
+    multiply_content(3, grow_pages=True)
     for path in [
         "/",
         "/roles/data-scientist/",
