@@ -354,9 +354,10 @@ def test_an_admin_edit_shows_at_once_to_signed_in_learners(editor_client, learne
     for url in (roadmap.role.get_absolute_url(), roadmap.get_absolute_url(), "/roadmaps/"):
         assert signed_in.get(url).status_code == 200  # now cached
     _change(editor_client, roadmap.role, name="Renamed role")
-    _change(editor_client, step, title="Renamed step")
+    _change(editor_client, step, title="Renamed step", explanation="A fresh explanation.")
     assert "Renamed role" in signed_in.get(roadmap.role.get_absolute_url()).content.decode()
-    assert "Renamed step" in signed_in.get(roadmap.get_absolute_url()).content.decode()
+    html = signed_in.get(roadmap.get_absolute_url()).content.decode()
+    assert "Renamed step" in html and "A fresh explanation." in html
     assert "Renamed role" in signed_in.get("/roadmaps/").content.decode()
 
 
