@@ -227,6 +227,37 @@ def next_status(current: str | None, rng: random.Random) -> str:
     return rng.choice([s for s in STATUSES if s != current])
 
 
+def keep_writing(
+    site: Gunicorn,
+    data: dict,
+    learner: dict,
+    steps: list[dict],
+    log: "WriteLog",
+    stop: threading.Event,
+    seed: int,
+    http_errors: list[str] | None = None,
+) -> None:
+    """One learner's status changes on random steps, one after another, until `stop` is set.
+    Every answer goes to `log`; a request cut off by a dying server is logged as in doubt."""
+    rng = random.Random(seed)
+    told: dict[int, str] = {}
+    while not stop.is_set():
+        step = rng.choice(steps)
+        status = next_status(told.get(step["id"]), rng)
+        key = (learner["id"], step["kind"], step["slug"])
+        try:
+            code, body = status_change(site, learner, data["roadmap"], step["id"], status)
+        except CONNECTION_ERRORS as error:
+            log.add(key, status, False, type(error).__name__)
+            continue
+        ok = acknowledged(code, body, step["id"], status)
+        log.add(key, status, ok, "" if ok else f"HTTP {code}")
+        if ok:
+            told[step["id"]] = status
+        elif http_errors is not None:
+            http_errors.append(f"POST {step['slug']} {status}: {code}")
+
+
 def writable_steps(data: dict) -> list[dict]:
     """Steps the load and fault scenarios write to. The last one is kept for the race in
     concurrent_writes, so that race always creates its rows."""
@@ -632,23 +663,7 @@ def worker_kill(
     stop = threading.Event()
 
     def writer(learner, seed) -> None:
-        rng = random.Random(seed)
-        told: dict[int, str] = {}
-        while not stop.is_set():
-            step = rng.choice(steps)
-            status = next_status(told.get(step["id"]), rng)
-            key = (learner["id"], step["kind"], step["slug"])
-            try:
-                code, body = status_change(site, learner, data["roadmap"], step["id"], status)
-            except CONNECTION_ERRORS as error:
-                log.add(key, status, False, type(error).__name__)
-                continue
-            ok = acknowledged(code, body, step["id"], status)
-            log.add(key, status, ok, "" if ok else f"HTTP {code}")
-            if ok:
-                told[step["id"]] = status
-            else:
-                http_errors.append(f"POST {step['slug']} {status}: {code}")
+        keep_writing(site, data, learner, steps, log, stop, seed, http_errors)
 
     def reader() -> None:
         while not stop.is_set():
@@ -777,21 +792,7 @@ def server_kill(
     site = Gunicorn(env, workers=workers).start()
 
     def writer(learner, seed) -> None:
-        rng = random.Random(seed)
-        told: dict[int, str] = {}
-        while not stop.is_set():
-            step = rng.choice(steps)
-            status = next_status(told.get(step["id"]), rng)
-            key = (learner["id"], step["kind"], step["slug"])
-            try:
-                code, body = status_change(site, learner, data["roadmap"], step["id"], status)
-            except CONNECTION_ERRORS as error:
-                log.add(key, status, False, type(error).__name__)
-                continue
-            ok = acknowledged(code, body, step["id"], status)
-            log.add(key, status, ok, "" if ok else f"HTTP {code}")
-            if ok:
-                told[step["id"]] = status
+        keep_writing(site, data, learner, steps, log, stop, seed)
 
     threads = [
         threading.Thread(target=writer, args=(learner, n), daemon=True)
