@@ -208,9 +208,9 @@ else:
 PAGE_CACHE_SECONDS = envint("DJANGO_PAGE_CACHE_SECONDS", 3600)
 # Signed-in pages keep the content they show (a roadmap's steps, a role's skills) in each
 # worker's memory, keyed by the same version: at most this many parts per process.
-# Two per roadmap step (its rendered heading and body) plus one per page: every page of the
-# site, signed in, came to 600 parts and about 11 MB per worker.
-CONTENT_PARTS_PER_PROCESS = envint("DJANGO_CONTENT_PARTS_PER_PROCESS", 2000)
+# A roadmap step has up to ten (its heading, its body, its status control for each status);
+# every page of the site, signed in, came to 1,100 parts and about 12 MB per worker.
+CONTENT_PARTS_PER_PROCESS = envint("DJANGO_CONTENT_PARTS_PER_PROCESS", 5000)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

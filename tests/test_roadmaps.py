@@ -398,3 +398,24 @@ def test_every_status_change_response_on_the_real_content_is_at_most_two_kilobyt
         sizes[step.pk] = len(response.content)
     assert len(sizes) > 200
     assert max(sizes.values()) <= 2048, max(sizes.items(), key=lambda item: item[1])
+
+
+def test_cached_step_markup_never_shows_one_learner_another_learners_status_or_token(
+    learner_client, other_learner, roadmaps
+):
+    step = _first_skill_step(roadmaps[0])
+    learner_client.post(_status_url(step), {"status": "done"})
+    mine = learner_client.get(roadmaps[0].get_absolute_url()).content.decode()
+    other_client = Client()
+    other_client.force_login(other_learner)
+    theirs = other_client.get(roadmaps[0].get_absolute_url()).content.decode()
+    assert 'class="step-status status-done"' in mine
+    assert f'<div id="step-status-{step.pk}" class="step-status status-not_started"' in theirs
+    assert f'id="status-{step.pk}-done" class="btn active" aria-pressed="true"' in mine
+    assert f'id="status-{step.pk}-done" class="btn" aria-pressed="false"' in theirs
+    token = 'name="csrfmiddlewaretoken" value="'
+    assert not set(_values_after(mine, token)) & set(_values_after(theirs, token))
+
+
+def _values_after(html: str, marker: str) -> list[str]:
+    return [part.split('"', 1)[0] for part in html.split(marker)[1:]]
