@@ -13,6 +13,8 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import wraps
 from typing import TypeVar
 
@@ -27,11 +29,27 @@ from careers.models import ContentVersion, can_preview_drafts
 
 T = TypeVar("T")
 
+_changes_batched = ContextVar("content_changes_batched", default=False)
+
 
 def content_changed(sender, raw=False, **kwargs) -> None:
     # loaddata saves "raw" rows one by one; load_content bumps once when it is done.
-    if not raw:
+    if not raw and not _changes_batched.get():
         ContentVersion.bump()
+
+
+@contextmanager
+def one_content_change():
+    """Save many content rows, then bump the content version once rather than once per row.
+
+    Updating one row thousands of times in a single transaction gets slower with each update
+    on PostgreSQL (every update leaves a row version behind that the next one walks past)."""
+    token = _changes_batched.set(True)
+    try:
+        yield
+    finally:
+        _changes_batched.reset(token)
+    ContentVersion.bump()
 
 
 def connect_content_signals() -> None:

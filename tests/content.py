@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection
 
+from careers.cache import one_content_change
 from careers.content import CONTENT_MODELS
 from careers.models import (
     AspectValue,
@@ -34,6 +35,7 @@ from careers.models import (
 )
 
 
+@one_content_change()
 def build_content(scale: int = 1) -> list[Role]:
     """Two roles per scale step, each with every kind of content, sharing skills and tools."""
     stages = [
@@ -133,6 +135,7 @@ def build_content(scale: int = 1) -> list[Role]:
     return roles
 
 
+@one_content_change()
 def build_roadmaps(roles: list[Role], scale: int = 1) -> list:
     """A roadmap per role, three levels each; every roadmap shares the same skills, as the
     real ones share the foundation, plus one project per level."""

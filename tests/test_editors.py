@@ -13,8 +13,9 @@ from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
 
+from careers.cache import one_content_change
 from careers.content import CONTENT_FILES
-from careers.models import CareerLevel, ContentStatus, Role, Skill, Tool
+from careers.models import CareerLevel, ContentStatus, ContentVersion, Role, Skill, Tool
 from roadmaps.models import Note, Progress, Roadmap, RoadmapStep, Status
 from roadmaps.services import progress_set
 from tests.content import admin_form_data, build_content, build_roadmaps
@@ -327,6 +328,19 @@ def test_reloading_content_refreshes_cached_pages(client):
     call_command("load_content", force=True, verbosity=0)
     html = client.get("/roles/data-analyst/").content.decode()
     assert "Edited" not in html and "Data Analysts interpret data" in html
+
+
+def test_many_saves_in_one_content_change_bump_the_version_once(client):
+    role = build_content()[0]
+    assert "Batched" not in client.get(role.get_absolute_url()).content.decode()
+    before = ContentVersion.current()
+    with one_content_change():
+        for n in range(5):
+            role.summary = f"Batched {n}"
+            role.save()
+        assert ContentVersion.current() == before
+    assert ContentVersion.current() == before + 1
+    assert "Batched 4" in client.get(role.get_absolute_url()).content.decode()
 
 
 def test_signed_in_learners_share_the_cached_content_but_not_the_page(
