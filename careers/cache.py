@@ -106,6 +106,15 @@ class _LiveParts:
 live_parts = _LiveParts(size=settings.CONTENT_PARTS_PER_PROCESS)
 
 
+def _parts_prefix(request) -> str:
+    """What every content part of this request is keyed by, worked out once per request: a
+    roadmap page looks up a hundred parts."""
+    if not hasattr(request, "_content_parts_prefix"):
+        drafts = int(can_preview_drafts(request.user))
+        request._content_parts_prefix = f"{content_version(request)}:{drafts}"
+    return request._content_parts_prefix
+
+
 def content_part(request, name: str, build: Callable[[], T]) -> T:
     """What `build` returns (model instances with their prefetched relations, lists, dicts),
     built once per content version in each worker process.
@@ -113,8 +122,7 @@ def content_part(request, name: str, build: Callable[[], T]) -> T:
     Editors see drafts, so they get parts of their own. `name` must say everything the part
     depends on besides the content (a slug, the compared roles). When `build` raises (Http404),
     nothing is kept."""
-    drafts = int(can_preview_drafts(request.user))
-    key = f"{content_version(request)}:{drafts}:{name}"
+    key = f"{_parts_prefix(request)}:{name}"
     part = live_parts.get(key)
     if part is None:
         part = build()
