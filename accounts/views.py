@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.export import account_export, account_export_csv
 from accounts.forms import AccountDeleteForm, ProfileForm
@@ -19,7 +19,7 @@ EXPORT_FILENAME = "ml-career-paths-export"
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     profile = Profile.objects.for_user(request.user)
     status = 200
@@ -47,7 +47,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def export_json(request: HttpRequest) -> HttpResponse:
     data = account_export(request.user)
     response = HttpResponse(
@@ -59,7 +59,7 @@ def export_json(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-@require_GET
+@require_safe
 def export_csv(request: HttpRequest) -> HttpResponse:
     data = account_export(request.user)
     response = HttpResponse(account_export_csv(data), content_type="text/csv; charset=utf-8")
@@ -68,7 +68,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def delete(request: HttpRequest) -> HttpResponse:
     user = request.user
     status = 200

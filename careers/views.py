@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from careers import comparison
@@ -36,7 +36,7 @@ from roadmaps.models import Progress, Status
 DATA_SYSTEMS_ROLE = "data-engineer"
 
 
-@require_GET
+@require_safe
 @cache_for_visitors
 def home(request: HttpRequest) -> HttpResponse:
     context = content_part(request, "home", lambda: _home_content(request.user))
@@ -58,7 +58,7 @@ def _home_content(viewer) -> dict:
     }
 
 
-@require_GET
+@require_safe
 @cache_for_visitors
 def role_list(request: HttpRequest) -> HttpResponse:
     context = content_part(request, "roles", lambda: _role_list_content(request.user))
@@ -77,7 +77,7 @@ def _role_list_content(viewer) -> dict:
     }
 
 
-@require_GET
+@require_safe
 @cache_for_visitors
 def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = content_part(request, f"role:{slug}", lambda: _role_content(request.user, slug))
@@ -130,7 +130,7 @@ def _tools_by_source(role_tools):
     return [(source, list(headings.items())) for source, headings in sources.items()]
 
 
-@require_GET
+@require_safe
 @cache_for_visitors
 def lifecycle(request: HttpRequest) -> HttpResponse:
     context = content_part(request, "lifecycle", lambda: _lifecycle_content(request.user))
@@ -172,7 +172,7 @@ def _role_links_visible_to(user):
     )
 
 
-@require_GET
+@require_safe
 @cache_for_visitors
 def skill_list(request: HttpRequest) -> HttpResponse:
     context = content_part(request, "skills", lambda: _skill_list_content(request.user))
@@ -191,7 +191,7 @@ def _skill_list_content(viewer) -> dict:
     }
 
 
-@require_GET
+@require_safe
 @cache_for_visitors
 def skill_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = content_part(request, f"skill:{slug}", lambda: _skill_content(request.user, slug))
@@ -211,7 +211,7 @@ def _skill_content(viewer, slug: str) -> dict:
     return {"skill": skill, "tiers": tiers}
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 @cache_for_visitors
 def compare(request: HttpRequest) -> HttpResponse:
@@ -276,7 +276,7 @@ def _learner_gaps(user, roles: list[Role]):
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     """For load balancers: answers 200 only when the database answers."""
     try:

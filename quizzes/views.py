@@ -5,7 +5,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from quizzes.forms import AnswerForm
@@ -43,7 +43,7 @@ def _get_quiz(request: HttpRequest, slug: str) -> Quiz:
     return get_object_or_404(quizzes, slug=slug)
 
 
-@require_GET
+@require_safe
 def quiz_list(request: HttpRequest) -> HttpResponse:
     quizzes = Quiz.objects.visible_to(request.user).annotate(question_count=Count("questions"))
     unfinished = {
@@ -56,7 +56,7 @@ def quiz_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
     quiz = _get_quiz(request, slug)
     mine = list(_visitor_sittings(request).filter(quiz=quiz).with_scores()[:6])
@@ -101,7 +101,7 @@ def _step_context(sitting: Sitting, state, **extra) -> dict:
     return context
 
 
-@require_GET
+@require_safe
 def sitting_detail(request: HtmxHttpRequest, slug: str, sitting_id: UUID) -> HttpResponse:
     sitting = _get_sitting(request, slug, sitting_id)
     try:
@@ -190,7 +190,7 @@ def _next_fit_step(request: HtmxHttpRequest, sitting: Sitting, state, answer: An
     return render(request, PAGE + "#answered", context)
 
 
-@require_GET
+@require_safe
 def sitting_result(request: HttpRequest, slug: str, sitting_id: UUID) -> HttpResponse:
     sitting = _get_sitting(request, slug, sitting_id)
     # (A sitting whose remaining questions were all deleted has a result too.)

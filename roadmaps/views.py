@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.middleware import HtmxDetails
 
 from careers.cache import content_part
@@ -68,7 +68,7 @@ def _get_roadmap(request: HttpRequest, slug: str) -> Roadmap:
     )
 
 
-@require_GET
+@require_safe
 def roadmap_list(request: HttpRequest) -> HttpResponse:
     statuses = _statuses(request)
     roadmaps = [(roadmap, roadmap.progress_for(statuses)) for roadmap in _visible_roadmaps(request)]
@@ -109,7 +109,7 @@ def _roadmap_context(request: HttpRequest, roadmap: Roadmap) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def roadmap_detail(request: HttpRequest, slug: str) -> HttpResponse:
     roadmap = _get_roadmap(request, slug)
     return render(request, "roadmaps/roadmap_detail.html", _roadmap_context(request, roadmap))
@@ -203,7 +203,7 @@ def _progress_overview(user, request: HttpRequest) -> dict:
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     overview = _progress_overview(request.user, request)
     recent = Progress.objects.for_user(request.user).select_related("skill", "project")
@@ -234,7 +234,7 @@ def _where_to_continue(latest: Progress | None, started) -> str | None:
     return None
 
 
-@require_GET
+@require_safe
 def public_progress(request: HttpRequest, username: str) -> HttpResponse:
     learner = get_object_or_404(
         get_user_model().objects.select_related("profile"),
@@ -250,7 +250,7 @@ def public_progress(request: HttpRequest, username: str) -> HttpResponse:
 
 @staff_member_required
 @permission_required("roadmaps.view_learner_statistics", raise_exception=True)
-@require_GET
+@require_safe
 def learner_statistics(request: HttpRequest) -> HttpResponse:
     """Totals across learners for editors; never one learner's rows."""
     learners = get_user_model().objects.filter(is_staff=False)
