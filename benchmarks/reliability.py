@@ -2,9 +2,10 @@
 repo's gunicorn.conf.py, a scratch database (SQLite, or PostgreSQL when DATABASE_URL is set).
 
     python -m benchmarks.reliability [--duration 60] [--connections 32] [--learners 20]
-                                     [--writes 10] [--only load|concurrency|faults|...]
+                                     [--writes 10] [--junk-urls 3000]
+                                     [--only load|concurrency|faults|memory|...]
 
-Four scenarios, each a function that tests/test_reliability.py also calls with small numbers:
+Five scenarios, each a function that tests/test_reliability.py also calls with small numbers:
 
 - mixed_load: many clients at once, anonymous visitors reading pages and signed-in learners
   changing their progress and reading their roadmap. No request may fail, no "database is
@@ -16,6 +17,9 @@ Four scenarios, each a function that tests/test_reliability.py also calls with s
   no acknowledged write may be lost and the site must keep answering.
 - server_kill: the whole server is SIGKILLed in the middle of writes (a crash), then started
   again: every acknowledged write is there and the site serves at once.
+- junk_urls: thousands of distinct addresses nobody links to (unknown slugs, unknown query
+  parameters, junk comparisons), signed in and out. The workers' memory, read from /proc,
+  must grow by less than 50 MB in all: no cache may be keyed on what request data chooses.
 
 A write is *acknowledged* when the site answered 200 and the returned step shows the new
 status: that is what the learner sees. A write that got no such answer is *in doubt*: it may
@@ -861,9 +865,107 @@ def server_kill(
     return result
 
 
+# --- Scenario 5: junk addresses --------------------------------------------------------------
+
+
+def worker_memory_mb(site: Gunicorn) -> float:
+    """The resident memory of all the server's workers together, in MB (Linux /proc)."""
+    total_kb = 0
+    for pid in site.worker_pids():
+        with contextlib.suppress(OSError):
+            status = Path(f"/proc/{pid}/status").read_text()
+            total_kb += int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1))
+    return round(total_kb / 1024, 1)
+
+
+def junk_paths(site_pages: list[str], roles: list[str], count: int, seed: int = 0) -> list[str]:
+    """`count` distinct addresses that no link on the site leads to, over every kind of public
+    route: junk compare selections, unknown slugs, and unknown query parameters."""
+    rng = random.Random(seed)
+    four = "&".join(f"roles={slug}" for slug in roles[:4])
+    makers = [
+        lambda tag: f"/compare/?{four}&roles=zz{tag}",
+        lambda tag: f"/compare/?roles={rng.choice(roles)}&roles=zz{tag}",
+        lambda tag: f"/compare/?roles={roles[-1]}&roles={roles[0]}&x{tag}=1",
+        lambda tag: f"{rng.choice(site_pages).partition('?')[0]}?utm_{tag}={tag}",
+        lambda tag: f"/roles/zz{tag}/",
+        lambda tag: f"/skills/zz{tag}/",
+        lambda tag: f"/roadmaps/zz{tag}/",
+        lambda tag: f"/quizzes/zz{tag}/",
+        lambda tag: f"/u/zz{tag}/",
+    ]
+    return [makers[n % len(makers)](f"{n}{rng.getrandbits(32):x}") for n in range(count)]
+
+
+def junk_urls(site: Gunicorn, data: dict, count: int, *, clients: int = 8) -> dict:
+    """Warm every public page signed in and out, read the workers' memory, then request
+    `count` distinct junk addresses (half of them signed in) and read it again. Caches keyed
+    on what request data chooses would grow with every address; keyed on validated content
+    they stay put."""
+    pages = site_paths(site, data)
+    roles = sorted({p.split("/")[2] for p in pages if p.startswith("/roles/") and p != "/roles/"})
+    learner = data["learners"][0]
+    signed_in = learner_headers(learner)
+    watch = LogWatch(site)
+
+    def visit(paths: list[str], index: int, codes: Counter) -> None:
+        client = Client(site.port)
+        try:
+            for n, path in enumerate(paths):
+                headers = signed_in if (n + index) % 2 else None
+                try:
+                    code, _ = client.request("GET", path, headers=headers)
+                except CONNECTION_ERRORS as error:
+                    codes[type(error).__name__] += 1
+                    continue
+                codes[code] += 1
+        finally:
+            client.close()
+
+    def run(paths: list[str]) -> Counter:
+        counters = [Counter() for _ in range(clients)]
+        threads = [
+            threading.Thread(target=visit, args=(paths[i::clients], i, counters[i]))
+            for i in range(clients)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return sum(counters, Counter())
+
+    # Every worker sees every page, signed in and out, so what they legitimately keep is there.
+    run(pages * 2 * clients * len(site.worker_pids()))
+    before = worker_memory_mb(site)
+    started = time.monotonic()
+    codes = run(junk_paths(pages, roles, count))
+    duration = time.monotonic() - started
+    after = worker_memory_mb(site)
+    server_log = watch.scan()
+    growth = round(after - before, 1)
+    result = {
+        "urls": count,
+        "workers": len(site.worker_pids()),
+        "duration_s": round(duration, 1),
+        "memory_before_mb": before,
+        "memory_after_mb": after,
+        "growth_mb": growth,
+        "answers": {str(code): n for code, n in sorted(codes.items(), key=str)},
+        "server_log": server_log,
+    }
+    result["checks"] = {
+        "workers' memory grew by less than 50 MB": growth < 50,
+        "no 5xx and no dropped connection": all(
+            isinstance(code, int) and code < 500 for code in codes
+        ),
+        "no traceback in the server log": server_log["tracebacks"] == 0,
+    }
+    return result
+
+
 # --- The command ---------------------------------------------------------------------------
 
-SCENARIOS = ("load", "concurrency", "worker-kill", "server-kill")
+SCENARIOS = ("load", "concurrency", "worker-kill", "server-kill", "memory")
 GROUPS = {"faults": ("worker-kill", "server-kill"), "all": SCENARIOS}
 
 
@@ -927,6 +1029,13 @@ def summary(name: str, result: dict) -> list[str]:
             f"lost {result['lost']} (database) / {result['lost_on_pages']} (pages), "
             f"duplicates {result['duplicates']}",
         ]
+    elif name == "memory":
+        lines += [
+            f"  {result['urls']} junk addresses in {result['duration_s']} s on "
+            f"{result['workers']} workers: memory {result['memory_before_mb']} MB -> "
+            f"{result['memory_after_mb']} MB ({result['growth_mb']:+} MB); answers "
+            + ", ".join(f"{code} x{n}" for code, n in result["answers"].items()),
+        ]
     failed = [check for check, ok in result["checks"].items() if not ok]
     lines.append("  checks: " + ("all passed" if not failed else "FAILED: " + "; ".join(failed)))
     return lines
@@ -945,6 +1054,9 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         choices=[*SCENARIOS, *GROUPS],
         help="run only these scenarios (repeatable); faults = worker-kill and server-kill",
+    )
+    parser.add_argument(
+        "--junk-urls", type=int, default=3000, help="distinct junk addresses (memory)"
     )
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results")
     options = parser.parse_args(argv)
@@ -980,6 +1092,10 @@ def main(argv: list[str] | None = None) -> int:
         if "server-kill" in chosen:
             print("Whole-server SIGKILL and restart ...", flush=True)
             results["server-kill"] = server_kill(env, data)
+        if "memory" in chosen:
+            print(f"{options.junk_urls} junk addresses on the default workers ...", flush=True)
+            with Gunicorn(env) as site:
+                results["memory"] = junk_urls(site, data, options.junk_urls)
 
     lines = []
     for name, result in results.items():

@@ -137,20 +137,34 @@ def _is_personal(request) -> bool:
     return bool(request.session.get("_messages"))
 
 
-def cache_for_visitors(view):
-    """Serve the same page to every visitor who is not signed in, until content changes."""
+def _no_query(request) -> str:
+    return ""
+
+
+def cache_for_visitors(view=None, *, normal_query: Callable[[object], str | None] = _no_query):
+    """Serve the same page to every visitor who is not signed in, until content changes.
+
+    The page is kept under its path (which the URL patterns and a 200 answer have validated)
+    and the normal form of its query string: `normal_query(request)` works it out from
+    validated input ("" when the page reads none), or returns None. Only a request whose query
+    string is exactly that normal form is kept, so no address can choose a new cache entry."""
+    if view is None:
+        return lambda view: cache_for_visitors(view, normal_query=normal_query)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or _is_personal(request):
             return view(request, *args, **kwargs)
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"page:{content_version(request)}:{int(bool(request.htmx))}:{path}"
+        query = normal_query(request)
+        if query is None or query != request.META.get("QUERY_STRING", ""):
+            return view(request, *args, **kwargs)
+        address = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
+        key = f"page:{content_version(request)}:{int(bool(request.htmx))}:{address}"
         cached = cache.get(key)
         if cached is not None:
             return HttpResponse(cached)
         # The layout leaves out the CSRF token for htmx on shared pages (they post nothing);
-        # a page that still used a token is one visitor's, so it is not cached.
+        # a page that still used a token is one visitor's, so it is not kept.
         request.is_shared_page = True
         response = view(request, *args, **kwargs)
         used_csrf_token = request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False)

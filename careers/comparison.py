@@ -2,6 +2,7 @@
 lining up what the roles share and where they differ."""
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from careers.models import Role
 
@@ -21,6 +22,15 @@ class Selection:
     @property
     def is_complete(self) -> bool:
         return len(self.slugs) >= MIN_ROLES
+
+    def normal_query(self, site_order: list[str]) -> str | None:
+        """The query string that asks for exactly this selection in its normal form (the
+        roles in `site_order`, each once; "" for none), or None for a selection that named
+        unknown or surplus roles, or only one: such a page names what was wrong."""
+        if self.unknown or self.dropped or len(self.slugs) == 1:
+            return None
+        slugs = sorted(self.slugs, key=site_order.index)
+        return urlencode([("roles", slug) for slug in slugs])
 
 
 def read_selection(values: list[str], known: dict[str, str]) -> Selection:

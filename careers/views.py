@@ -1,4 +1,3 @@
-import hashlib
 from itertools import groupby
 
 from django.db import DatabaseError, connection
@@ -211,41 +210,48 @@ def _skill_content(viewer, slug: str) -> dict:
     return {"skill": skill, "tiers": tiers}
 
 
+def _compare_query(request: HttpRequest) -> str | None:
+    """The normal form of a comparison's address (known roles in the site's order, each once,
+    nothing else): only pages asked for in that form are kept for visitors."""
+    content = content_part(request, "compare", lambda: _compare_content(request.user))
+    selection = comparison.read_selection(request.GET.getlist("roles"), content["names"])
+    return selection.normal_query(list(content["names"]))
+
+
 @require_safe
 @vary_on_headers("HX-Request")
-@cache_for_visitors
+@cache_for_visitors(normal_query=_compare_query)
 def compare(request: HttpRequest) -> HttpResponse:
-    requested = request.GET.getlist("roles")
-    name = "compare:" + hashlib.sha256("\n".join(requested).encode()).hexdigest()
-    context = dict(content_part(request, name, lambda: _compare_content(request.user, requested)))
-    if context.get("roles") and request.user.is_authenticated:
-        context["gaps"] = _learner_gaps(request.user, context["roles"])
+    # One content part for every selection: a part per selection would let the address
+    # choose what each worker keeps.
+    content = content_part(request, "compare", lambda: _compare_content(request.user))
+    selection = comparison.read_selection(request.GET.getlist("roles"), content["names"])
+    context = {"all_roles": content["all_roles"], "selection": selection, "names": content["names"]}
+    if selection.is_complete:
+        roles = [content["roles"][slug] for slug in selection.slugs]
+        context.update(_comparison_context(roles, content["aspects"]))
+        if request.user.is_authenticated:
+            context["gaps"] = _learner_gaps(request.user, roles)
     template = "careers/compare.html"
     if request.htmx:
         template += "#comparison"
     return render(request, template, context)
 
 
-def _compare_content(viewer, requested: list[str]) -> dict:
+def _compare_content(viewer) -> dict:
+    """Every role the viewer may compare, with everything the comparison shows."""
     visible = Role.objects.visible_to(viewer)
     all_roles = list(visible.only("slug", "name", "short_name", "kind", "position", "icon"))
-    names = {role.slug: role.name for role in all_roles}
-    selection = comparison.read_selection(requested, names)
-    context = {"all_roles": all_roles, "selection": selection, "names": names}
-    if selection.is_complete:
-        by_slug = {
-            role.slug: role
-            for role in visible.filter(slug__in=selection.slugs).prefetch_related(
-                *role_detail_prefetches(visible)
-            )
-        }
-        roles = [by_slug[slug] for slug in selection.slugs]
-        context.update(_comparison_context(roles))
-    return context
+    roles = visible.prefetch_related(*role_detail_prefetches(visible))
+    return {
+        "all_roles": all_roles,
+        "names": {role.slug: role.name for role in all_roles},
+        "roles": {role.slug: role for role in roles},
+        "aspects": list(ComparisonAspect.objects.all()),
+    }
 
 
-def _comparison_context(roles: list[Role]) -> dict:
-    aspects = list(ComparisonAspect.objects.all())
+def _comparison_context(roles: list[Role], aspects: list[ComparisonAspect]) -> dict:
     values = [{value.aspect_id: value for value in role.aspect_values.all()} for role in roles]
     points = []
     for role in roles:

@@ -150,3 +150,14 @@ def test_the_production_server_sends_the_security_headers(site):
     assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
     assert headers["Referrer-Policy"] == "same-origin"
     assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_three_thousand_junk_addresses_signed_in_and_out_grow_the_workers_by_less_than_50_mb(
+    prepared, site
+):
+    _, data = prepared
+    result = reliability.junk_urls(site, data, count=3000)
+
+    assert result["answers"].keys() <= {"200", "404"}, explain("memory", result)
+    assert result["growth_mb"] < 50, explain("memory", result)
+    assert not failed_checks(result), explain("memory", result)
