@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from accounts.models import Profile
 
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+USERNAME_TAKEN = "That name is taken. Please choose another."
 
 
 class ProfileForm(forms.ModelForm):
@@ -54,17 +55,12 @@ class ProfileForm(forms.ModelForm):
                 "Use 3 to 30 lower-case letters, digits, hyphens and underscores, "
                 "starting with a letter or digit."
             )
+        # A first check for a clear message; profile_update() holds the line when two
+        # learners claim the same name at once.
         users = get_user_model().objects.exclude(pk=self.user.pk)
         if users.filter(username__iexact=username).exists():
-            raise forms.ValidationError("That name is taken. Please choose another.")
+            raise forms.ValidationError(USERNAME_TAKEN, code="taken")
         return username
-
-    def save(self, commit=True):
-        profile = super().save(commit=commit)
-        self.user.username = self.cleaned_data["username"]
-        if commit:
-            self.user.save(update_fields=["username"])
-        return profile
 
 
 class AccountDeleteForm(forms.Form):

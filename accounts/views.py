@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts.export import account_export, account_export_csv
 from accounts.forms import AccountDeleteForm, ProfileForm
 from accounts.models import Profile
+from accounts.services import UsernameTaken, profile_update
 from roadmaps.models import Note, Progress
 
 EXPORT_FILENAME = "ml-career-paths-export"
@@ -22,21 +23,31 @@ EXPORT_FILENAME = "ml-career-paths-export"
 @require_http_methods(["GET", "HEAD", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     profile = Profile.objects.for_user(request.user)
-    status = 200
-    if request.method == "POST":
-        form = ProfileForm(request.POST, instance=profile)
-        if form.is_valid():
-            form.save()
-            messages.success(request, "Your account settings were saved.")
-            return redirect("accounts:profile")
-        status = 400
-    else:
-        form = ProfileForm(instance=profile)
+    # Worked out before the form sees the post: a refused post leaves the saved choice.
     public_url = None
     if profile.progress_is_public:
         public_url = request.build_absolute_uri(
             reverse("roadmaps:public_progress", args=[request.user.get_username()])
         )
+    status = 200
+    if request.method == "POST":
+        form = ProfileForm(request.POST, instance=profile)
+        if form.is_valid():
+            try:
+                profile_update(
+                    profile=profile,
+                    username=form.cleaned_data["username"],
+                    display_name=form.cleaned_data["display_name"],
+                    progress_is_public=form.cleaned_data["progress_is_public"],
+                )
+            except UsernameTaken as refusal:
+                form.add_error("username", str(refusal))
+            else:
+                messages.success(request, "Your account settings were saved.")
+                return redirect("accounts:profile")
+        status = 400
+    else:
+        form = ProfileForm(instance=profile)
     return render(
         request,
         "accounts/profile.html",

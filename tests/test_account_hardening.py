@@ -1,0 +1,93 @@
+"""Accounts under attack: racing for a name, squatting official names, over-long addresses,
+finding out who has an account, and spreadsheet formulas in the CSV export."""
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+
+from accounts.forms import ProfileForm
+from accounts.models import Profile
+from accounts.services import UsernameTaken, profile_update
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "a-long-learner-password"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def sign_up(client, email):
+    return client.post(
+        "/accounts/signup/", {"email": email, "password1": PASSWORD, "password2": PASSWORD}
+    )
+
+
+def address_of_length(length: int) -> str:
+    """A well-formed address: a 64-character local part and labels of at most 63."""
+    local = "a" * 64
+    domain_length = length - len(local) - 1
+    labels = []
+    while domain_length > 67:  # leave room for a last label and ".com"
+        labels.append("b" * 60)
+        domain_length -= 61
+    labels.append("c" * (domain_length - 4) + ".com")
+    address = f"{local}@{'.'.join(labels)}"
+    assert len(address) == length
+    return address
+
+
+# --- (6) Two learners claiming one name at once --------------------------------------------
+
+
+def test_a_name_taken_between_the_check_and_the_save_saves_nothing(learner):
+    profile = Profile.objects.for_user(learner)
+    form = ProfileForm(
+        {"display_name": "New name", "username": "wanted", "progress_is_public": "on"},
+        instance=profile,
+    )
+    assert form.is_valid()
+    User.objects.create_user("wanted", "rival@example.com", PASSWORD)  # the other post wins
+
+    with pytest.raises(UsernameTaken, match="That name is taken"):
+        profile_update(
+            profile=profile,
+            username=form.cleaned_data["username"],
+            display_name=form.cleaned_data["display_name"],
+            progress_is_public=form.cleaned_data["progress_is_public"],
+        )
+
+    assert profile.user.username == "learner"
+    saved = Profile.objects.get(user=learner)
+    assert saved.display_name == ""
+    assert not saved.progress_is_public
+    learner.refresh_from_db()
+    assert learner.username == "learner"
+
+
+def test_losing_the_race_for_a_name_re_renders_the_form_with_an_error(
+    learner_client, learner, monkeypatch
+):
+    check_name = ProfileForm.clean_username
+
+    def check_then_lose_the_race(form):
+        username = check_name(form)
+        User.objects.create_user(username, "rival@example.com", PASSWORD)
+        return username
+
+    monkeypatch.setattr(ProfileForm, "clean_username", check_then_lose_the_race)
+    response = learner_client.post(
+        "/accounts/profile/",
+        {"display_name": "New name", "username": "wanted", "progress_is_public": "on"},
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["username"] == [
+        "That name is taken. Please choose another."
+    ]
+    html = response.content.decode()
+    assert "That name is taken" in html
+    assert "Your progress is private" in html  # the page tells what is saved, not what was sent
+    learner.refresh_from_db()
+    assert learner.username == "learner"
+    saved = Profile.objects.get(user=learner)
+    assert (saved.display_name, saved.progress_is_public) == ("", False)
