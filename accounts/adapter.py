@@ -1,7 +1,9 @@
 import re
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django import forms
 
+from accounts.forms import USERNAME_RESERVED, username_is_reserved
 from quizzes.services import sittings_attach_from_session
 from roadmaps.services import progress_merge_from_session
 
@@ -12,6 +14,14 @@ class AccountAdapter(DefaultAccountAdapter):
         "jane.doe+ml@example.com" gives "jane-doe-ml" rather than "jane.doe+ml"."""
         local_parts = [re.sub(r"[.+]", "-", txt.split("@")[0]) if txt else txt for txt in txts]
         return super().generate_unique_username(local_parts, regex or r"[^\w\s-]")
+
+    def clean_username(self, username, shallow=False):
+        # Also asked of every name generated from an email address, so admin@example.com
+        # falls through to allauth's next candidate ("user") rather than getting /u/admin/.
+        username = super().clean_username(username, shallow=shallow)
+        if username_is_reserved(username):
+            raise forms.ValidationError(USERNAME_RESERVED, code="reserved")
+        return username
 
     def post_login(self, request, user, **kwargs):
         # Both signup and login end here, so progress and quiz sittings recorded before

@@ -7,7 +7,34 @@ from django.contrib.auth import get_user_model
 from accounts.models import Profile
 
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+USERNAME_RESERVED = "That name is reserved for the site. Please choose another."
 USERNAME_TAKEN = "That name is taken. Please choose another."
+
+# Names that would pass for the site speaking (/u/admin/, /u/support/) or echo its own paths.
+# Compared by username_key(), so "Ad-min", "admin_" and "support2" are refused too.
+RESERVED_USERNAMES = frozenset(
+    """
+    about abuse accessibility account accounts admin administrator administrators anonymous
+    api billing blog careers compare contact dashboard editor editors email export health
+    healthz help hostmaster import info lifecycle login logout mail media
+    ml-career-paths mod moderator moderators noreply none null official owner password
+    plan postmaster privacy profile quizzes review roadmaps robots roles root security
+    settings signup sitemap skills staff static status support sysadmin system team terms
+    u undefined webmaster www
+    """.split()  # noqa: SIM905 (a word list reads better than 70 quoted strings)
+)
+
+
+def username_key(username: str) -> str:
+    """What a name reads as: lower case, without separators or a trailing number."""
+    return re.sub(r"[-_.\s]", "", username.lower()).rstrip("0123456789")
+
+
+RESERVED_USERNAME_KEYS = frozenset(username_key(name) for name in RESERVED_USERNAMES)
+
+
+def username_is_reserved(username: str) -> bool:
+    return username_key(username) in RESERVED_USERNAME_KEYS
 
 
 class ProfileForm(forms.ModelForm):
@@ -55,6 +82,8 @@ class ProfileForm(forms.ModelForm):
                 "Use 3 to 30 lower-case letters, digits, hyphens and underscores, "
                 "starting with a letter or digit."
             )
+        if username_is_reserved(username):
+            raise forms.ValidationError(USERNAME_RESERVED, code="reserved")
         # A first check for a clear message; profile_update() holds the line when two
         # learners claim the same name at once.
         users = get_user_model().objects.exclude(pk=self.user.pk)

@@ -5,8 +5,10 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
 
-from accounts.forms import ProfileForm
+from accounts.forms import ProfileForm, username_is_reserved
 from accounts.models import Profile
 from accounts.services import UsernameTaken, profile_update
 
@@ -91,3 +93,68 @@ def test_losing_the_race_for_a_name_re_renders_the_form_with_an_error(
     assert learner.username == "learner"
     saved = Profile.objects.get(user=learner)
     assert (saved.display_name, saved.progress_is_public) == ("", False)
+
+
+# --- (7) Names that look official -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "username",
+    ["admin", "Admin", "ad-min", "admin_", "admin2", "a_d_m_i_n", "root", "support", "staff",
+     "roadmaps", "healthz", "u_1", "null", "editors", "security", "ml-career-paths"],
+)  # fmt: skip
+def test_a_learner_cannot_take_a_name_that_looks_official(learner_client, learner, username):
+    response = learner_client.post("/accounts/profile/", {"username": username})
+    assert response.status_code == 400
+    assert "That name is reserved for the site" in response.content.decode()
+    learner.refresh_from_db()
+    assert learner.username == "learner"
+
+
+@pytest.mark.parametrize("username", ["jane-admin", "rooted", "helpful", "u2-fan", "supportive"])
+def test_names_that_merely_contain_a_reserved_word_are_allowed(learner_client, learner, username):
+    response = learner_client.post("/accounts/profile/", {"username": username})
+    assert response.status_code == 302
+    learner.refresh_from_db()
+    assert learner.username == username
+
+
+def test_an_account_already_named_admin_keeps_its_name(client):
+    user = User.objects.create_user("admin", "owner@example.com", PASSWORD)
+    client.force_login(user)
+    response = client.post("/accounts/profile/", {"username": "admin", "display_name": "Owner"})
+    assert response.status_code == 302
+
+
+def test_every_top_level_path_of_the_site_is_a_reserved_name():
+    def first_segments(patterns):
+        for pattern in patterns:
+            segment = str(pattern.pattern).lstrip("^").split("/")[0].split(".")[0]
+            if segment and "<" not in segment:
+                yield segment
+            elif not segment and isinstance(pattern, URLResolver):
+                yield from first_segments(pattern.url_patterns)
+            else:
+                assert isinstance(pattern, URLPattern | URLResolver)
+
+    segments = set(first_segments(get_resolver().url_patterns))
+    assert {"accounts", "admin", "u"} <= segments
+    assert [segment for segment in sorted(segments) if not username_is_reserved(segment)] == []
+
+
+@pytest.mark.parametrize("email", ["admin@example.com", "Ad.Min@example.com", "root@example.org"])
+def test_signing_up_with_an_official_looking_address_gives_an_ordinary_name(email):
+    client = Client()
+    assert sign_up(client, email).status_code == 302
+    user = User.objects.get()
+    assert not username_is_reserved(user.username)
+    assert user.username == "user"
+    assert user.email == email.lower()
+
+
+def test_a_second_official_looking_sign_up_gets_a_distinct_ordinary_name():
+    sign_up(Client(), "admin@example.com")
+    sign_up(Client(), "admin@example.org")
+    names = sorted(User.objects.values_list("username", flat=True))
+    assert len(set(names)) == 2
+    assert not any(username_is_reserved(name) for name in names)
