@@ -4,6 +4,7 @@ finding out who has an account, and spreadsheet formulas in the CSV export."""
 from pathlib import Path
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -158,3 +159,34 @@ def test_a_second_official_looking_sign_up_gets_a_distinct_ordinary_name():
     names = sorted(User.objects.values_list("username", flat=True))
     assert len(set(names)) == 2
     assert not any(username_is_reserved(name) for name in names)
+
+
+# --- (12) Addresses longer than an account can hold ----------------------------------------
+
+
+def test_sign_up_refuses_an_address_longer_than_254_characters():
+    address = address_of_length(257)
+    response = sign_up(Client(), address)
+    assert response.status_code == 200
+    assert response.context["form"].errors["email"] == [
+        "Use an email address of at most 254 characters: this one has 257, "
+        "and mail cannot be delivered to it."
+    ]
+    assert not User.objects.exists()
+    assert not EmailAddress.objects.exists()
+
+
+def test_an_address_of_exactly_254_characters_is_kept_whole():
+    address = address_of_length(254)
+    assert sign_up(Client(), address).status_code == 302
+    assert User.objects.get().email == address
+    assert EmailAddress.objects.get().email == address
+
+
+def test_adding_an_address_longer_than_254_characters_is_refused(learner_client, learner):
+    response = learner_client.post(
+        "/accounts/email/", {"email": address_of_length(255), "action_add": ""}
+    )
+    assert response.status_code == 200
+    assert "at most 254 characters" in response.content.decode()
+    assert not EmailAddress.objects.filter(user=learner).exclude(email=learner.email).exists()
