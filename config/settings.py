@@ -153,8 +153,11 @@ AUTHENTICATION_BACKENDS = [
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-# Learners are never blocked on a confirmation email; it is sent, and confirming is optional.
-ACCOUNT_EMAIL_VERIFICATION = "optional"
+# Without a mail server, learners are never blocked on a confirmation email (it only reaches
+# the console). With one, confirming is required: that is what lets sign-up keep quiet about
+# which addresses have an account, mailing their owner instead (see the README).
+ACCOUNT_EMAIL_VERIFICATION = "mandatory" if os.environ.get("DJANGO_EMAIL_HOST") else "optional"
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 # ACCOUNT_RATE_LIMITS stays at allauth's defaults, which limit failed logins per address and IP.

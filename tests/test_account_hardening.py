@@ -1,12 +1,16 @@
 """Accounts under attack: racing for a name, squatting official names, over-long addresses,
 finding out who has an account, and spreadsheet formulas in the CSV export."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import User
-from django.test import Client
+from django.core import mail
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.forms import ProfileForm, username_is_reserved
@@ -190,3 +194,51 @@ def test_adding_an_address_longer_than_254_characters_is_refused(learner_client,
     assert response.status_code == 200
     assert "at most 254 characters" in response.content.decode()
     assert not EmailAddress.objects.filter(user=learner).exclude(email=learner.email).exists()
+
+
+# --- (13) Whether an address has an account ------------------------------------------------
+
+
+@override_settings(ACCOUNT_EMAIL_VERIFICATION="optional")
+def test_without_a_mail_server_sign_up_says_the_address_is_taken(learner):
+    response = sign_up(Client(), "learner@example.com")
+    assert response.status_code == 200
+    assert "A user is already registered with this email address." in response.content.decode()
+    assert User.objects.count() == 1
+
+
+@override_settings(ACCOUNT_EMAIL_VERIFICATION="mandatory", ACCOUNT_PREVENT_ENUMERATION=True)
+def test_with_a_mail_server_sign_up_answers_alike_and_mails_the_owner(learner):
+    taken = sign_up(Client(), "Learner@example.com")
+    fresh = sign_up(Client(), "newcomer@example.com")
+
+    assert taken.status_code == fresh.status_code == 302
+    assert taken["Location"] == fresh["Location"] == "/accounts/confirm-email/"
+    assert User.objects.filter(email__iexact="learner@example.com").count() == 1
+    to_owner = [message for message in mail.outbox if message.to == ["learner@example.com"]]
+    assert len(to_owner) == 1
+    assert "Account Already Exists" in to_owner[0].subject
+    assert "already exists" in to_owner[0].body
+
+
+@pytest.mark.parametrize(
+    ("email_host", "verification"), [(None, "optional"), ("smtp.example.com", "mandatory")]
+)
+def test_configuring_a_mail_server_makes_confirming_the_address_mandatory(email_host, verification):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    if email_host:
+        env["DJANGO_EMAIL_HOST"] = email_host
+    code = (
+        "from django.conf import settings; "
+        "print(settings.ACCOUNT_EMAIL_VERIFICATION, settings.ACCOUNT_PREVENT_ENUMERATION)"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
+        cwd=REPO_ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [verification, "True"]
