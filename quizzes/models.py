@@ -17,6 +17,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from careers.models import Role, Skill
+from careers.validators import is_site_path, validate_site_path
 
 
 class QuizQuerySet(models.QuerySet):
@@ -134,6 +135,7 @@ class Question(models.Model):
     answer_path = models.CharField(
         max_length=200,
         blank=True,
+        validators=[validate_site_path],
         help_text="Leave empty to link the page worked out from the topic, role and skill; or "
         "give a path on this site, e.g. /#all-roles-require.",
     )
@@ -156,8 +158,9 @@ class Question(models.Model):
 
     @property
     def answer_url(self) -> str:
-        """The page of this site that has the answer."""
-        if self.answer_path:
+        """The page of this site that has the answer. (A path saved before paths were checked
+        that is not a path on this site is ignored.)"""
+        if self.answer_path and is_site_path(self.answer_path):
             return self.answer_path
         if self.topic == Topic.LIFECYCLE:
             return reverse("careers:lifecycle") + "#stage-matrix"

@@ -14,6 +14,7 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 
 from careers.models import ContentStatus, Role, Skill, SlugManager, can_preview_drafts
+from careers.validators import WEB_URL_MESSAGE, is_web_url, validate_web_url
 
 NOTE_MAX_LENGTH = 2000
 
@@ -291,7 +292,11 @@ class Resource(models.Model):
     step = models.ForeignKey(RoadmapStep, on_delete=models.CASCADE, related_name="resources")
     position = models.PositiveSmallIntegerField(default=0)
     title = models.CharField(max_length=160)
-    url = models.URLField()
+    url = models.URLField(
+        validators=[validate_web_url],
+        error_messages={"invalid": WEB_URL_MESSAGE},
+        help_text="The full address, starting with https://.",
+    )
     is_free = models.BooleanField(default=True)
 
     objects = ResourceManager()
@@ -304,6 +309,12 @@ class Resource(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def link_url(self) -> str:
+        """The address to link to; empty for one saved before addresses were checked that is
+        not an http(s) address, so it is never rendered as a link."""
+        return self.url if is_web_url(self.url) else ""
 
     def natural_key(self):
         return (*self.step.natural_key(), self.position)
