@@ -281,6 +281,9 @@ class ChoiceWeight(models.Model):
 
 # --- Learner data -------------------------------------------------------------------------
 
+# How many sittings a page of a learner's quiz history shows (the dashboard shows the first).
+HISTORY_PAGE_SIZE = 20
+
 
 class SittingQuerySet(models.QuerySet):
     def finished(self):
@@ -294,6 +297,9 @@ class SittingQuerySet(models.QuerySet):
         return self.annotate(
             answered=Count("answers"), correct=Count("answers", filter=Q(answers__is_correct=True))
         )
+
+    def anonymous(self):
+        return self.filter(user__isnull=True)
 
     def history_for(self, user):
         return self.filter(user=user).select_related("quiz").with_scores().order_by("-created_at")

@@ -2,6 +2,7 @@
 sittings over to the account a visitor signs up or logs in with."""
 
 import random
+from datetime import timedelta
 
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import IntegrityError, transaction
@@ -12,23 +13,62 @@ from quizzes.models import Answer, Question, Quiz, Sitting
 # An anonymous visitor's sittings: their ids (strings) in the session, newest last.
 SESSION_KEY = "quiz_sittings"
 SESSION_LIMIT = 50
+# What one visitor may hold, so that nobody can fill the database by starting quizzes: an
+# anonymous visitor a few quizzes in progress, an account a day's worth of sittings.
+ANONYMOUS_UNFINISHED_LIMIT = 5
+DAILY_LIMIT = 50
 ALREADY_ANSWERED = "You already answered this question; your first answer counts."
+TOO_MANY_UNFINISHED = (
+    f"You have {ANONYMOUS_UNFINISHED_LIMIT} quizzes in progress in this browser, the most it "
+    "can keep. Finish one, or start one of them again, before you start another; or sign in, "
+    "and your quizzes are kept in your account."
+)
+TOO_MANY_TODAY = (
+    f"You have started {DAILY_LIMIT} quizzes in the last 24 hours, the most one account can "
+    "start in a day. Your results so far are kept; come back tomorrow for more."
+)
 
 
 class AnswerRefused(Exception):
     """An answer that cannot be recorded; the message is for the learner."""
 
 
+class SittingRefused(Exception):
+    """A sitting that cannot be started; the message is for the learner."""
+
+
 def session_sitting_ids(session: SessionBase) -> list[str]:
     return list(session.get(SESSION_KEY, []))
+
+
+def _own_sittings(user, session: SessionBase | None):
+    if user is not None and user.is_authenticated:
+        return Sitting.objects.filter(user=user)
+    if session is not None:
+        return Sitting.objects.filter(user__isnull=True, pk__in=session_sitting_ids(session))
+    return Sitting.objects.none()
 
 
 def sitting_start(
     *, quiz: Quiz, user=None, session: SessionBase | None = None, rng: random.Random | None = None
 ) -> Sitting:
     """Draw a sitting's questions and shuffle each one's choices. A knowledge quiz's questions
-    come in random order; a career-fit quiz keeps the editors' order, which builds up."""
+    come in random order; a career-fit quiz keeps the editors' order, which builds up.
+
+    Starting again replaces the visitor's unfinished sitting of the quiz, so a visitor has at
+    most one in progress per quiz. An anonymous visitor may have `ANONYMOUS_UNFINISHED_LIMIT`
+    quizzes in progress and an account may start `DAILY_LIMIT` sittings a day; beyond that
+    `SittingRefused` says why."""
     rng = rng or random.Random()
+    own = _own_sittings(user, session)
+    replaced = own.unfinished().filter(quiz=quiz)
+    others = own.exclude(quiz=quiz, finished_at__isnull=True)
+    if user is not None and user.is_authenticated:
+        if others.filter(created_at__gte=timezone.now() - timedelta(days=1)).count() >= DAILY_LIMIT:
+            raise SittingRefused(TOO_MANY_TODAY)
+    elif others.unfinished().count() >= ANONYMOUS_UNFINISHED_LIMIT:
+        raise SittingRefused(TOO_MANY_UNFINISHED)
+    replaced_ids = {str(pk) for pk in replaced.values_list("pk", flat=True)}
     # Only questions that can be answered (the admin refuses others; this is a safety net).
     if quiz.is_knowledge:
         answerable = {"choices__is_correct": True}
@@ -47,14 +87,21 @@ def sitting_start(
         ids = [choice.pk for choice in question.choices.all()]
         rng.shuffle(ids)
         choice_order[str(question.pk)] = ids
-    sitting = Sitting.objects.create(
-        quiz=quiz,
-        user=user if user is not None and user.is_authenticated else None,
-        question_ids=[question.pk for question in drawn],
-        choice_order=choice_order,
-    )
+    with transaction.atomic():
+        if drawn:  # (an empty draw is thrown away by the caller: keep the old sitting)
+            Sitting.objects.filter(pk__in=replaced_ids).delete()
+        sitting = Sitting.objects.create(
+            quiz=quiz,
+            user=user if user is not None and user.is_authenticated else None,
+            question_ids=[question.pk for question in drawn],
+            choice_order=choice_order,
+        )
     if sitting.user is None and session is not None:
-        session[SESSION_KEY] = [*session_sitting_ids(session), str(sitting.pk)][-SESSION_LIMIT:]
+        ids = [pk for pk in session_sitting_ids(session) if pk not in replaced_ids]
+        ids.append(str(sitting.pk))
+        # The oldest sittings the session no longer holds could never be seen again.
+        Sitting.objects.filter(pk__in=ids[:-SESSION_LIMIT], user__isnull=True).delete()
+        session[SESSION_KEY] = ids[-SESSION_LIMIT:]
     return sitting
 
 

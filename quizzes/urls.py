@@ -6,6 +6,7 @@ app_name = "quizzes"
 
 urlpatterns = [
     path("quizzes/", views.quiz_list, name="quiz_list"),
+    path("dashboard/quizzes/", views.sitting_history, name="sitting_history"),
     path("quizzes/<slug:slug>/", views.quiz_detail, name="quiz_detail"),
     path("quizzes/<slug:slug>/sittings/", views.sitting_create, name="sitting_create"),
     path(

@@ -1,6 +1,8 @@
 from urllib.parse import urlencode
 from uuid import UUID
 
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,10 +11,18 @@ from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from quizzes.forms import AnswerForm
-from quizzes.models import Answer, Quiz, Sitting, fit_result, knowledge_result
+from quizzes.models import (
+    HISTORY_PAGE_SIZE,
+    Answer,
+    Quiz,
+    Sitting,
+    fit_result,
+    knowledge_result,
+)
 from quizzes.services import (
     ALREADY_ANSWERED,
     AnswerRefused,
+    SittingRefused,
     answer_record,
     session_sitting_ids,
     sitting_start,
@@ -76,7 +86,10 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def sitting_create(request: HttpRequest, slug: str) -> HttpResponse:
     quiz = _get_quiz(request, slug)
     if quiz.question_count:
-        sitting = sitting_start(quiz=quiz, user=request.user, session=request.session)
+        try:
+            sitting = sitting_start(quiz=quiz, user=request.user, session=request.session)
+        except SittingRefused as refusal:
+            return _refuse(request, None, str(refusal), quiz=quiz, status=429)
         if sitting.question_ids:
             return redirect(sitting)
         sitting.delete()  # none of the questions can be answered yet
@@ -215,3 +228,12 @@ def sitting_result(request: HttpRequest, slug: str, sitting_id: UUID) -> HttpRes
         }
     )
     return render(request, "quizzes/sitting_result.html", context)
+
+
+@login_required
+@require_safe
+def sitting_history(request: HttpRequest) -> HttpResponse:
+    """Every sitting the learner took, a page at a time, newest first."""
+    paginator = Paginator(Sitting.objects.history_for(request.user), HISTORY_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "quizzes/sitting_history.html", {"page": page})

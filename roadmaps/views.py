@@ -13,7 +13,7 @@ from django_htmx.middleware import HtmxDetails
 
 from careers.cache import content_part
 from careers.models import Skill
-from quizzes.models import Sitting
+from quizzes.models import HISTORY_PAGE_SIZE, Sitting
 from roadmaps.forms import NoteForm, StatusForm
 from roadmaps.models import (
     Note,
@@ -210,6 +210,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     learning = list(recent.filter(status=Status.LEARNING).order_by("-updated_at")[:10])
     finished = list(recent.filter(status=Status.DONE).order_by("-updated_at")[:10])
     latest = recent.started().order_by("-updated_at").first()
+    history = list(Sitting.objects.history_for(request.user)[: HISTORY_PAGE_SIZE + 1])
     return render(
         request,
         "roadmaps/dashboard.html",
@@ -218,7 +219,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "learning": learning,
             "finished": finished,
             "continue_at": _where_to_continue(latest, overview["started"]),
-            "quiz_history": list(Sitting.objects.history_for(request.user)),
+            "quiz_history": history[:HISTORY_PAGE_SIZE],
+            "more_quiz_history": len(history) > HISTORY_PAGE_SIZE,
         },
     )
 
