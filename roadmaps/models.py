@@ -359,11 +359,12 @@ class Progress(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="progress"
     )
+    # Protected: deleting content must never delete a learner's progress (or note).
     skill = models.ForeignKey(
-        Skill, on_delete=models.CASCADE, null=True, blank=True, related_name="progress"
+        Skill, on_delete=models.PROTECT, null=True, blank=True, related_name="progress"
     )
     project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, null=True, blank=True, related_name="progress"
+        Project, on_delete=models.PROTECT, null=True, blank=True, related_name="progress"
     )
     status = models.CharField(max_length=12, choices=Status, default=Status.NOT_STARTED)
     updated_at = models.DateTimeField()
@@ -407,7 +408,7 @@ class Note(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notes"
     )
-    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="notes")
+    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="notes")
     text = models.TextField(max_length=NOTE_MAX_LENGTH)
     updated_at = models.DateTimeField(auto_now=True)
 
