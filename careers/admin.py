@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
-from reversion.admin import VersionAdmin
 
+from careers.deletion import ContentAdmin
 from careers.models import (
     AspectValue,
     CareerLevel,
@@ -72,7 +72,7 @@ class AspectValueInline(admin.TabularInline):
 
 
 @admin.register(Role)
-class RoleAdmin(VersionAdmin):
+class RoleAdmin(ContentAdmin):
     list_display = ["name", "kind", "status", "last_reviewed", "position", "salary_range_label"]
     list_editable = ["position"]
     list_filter = ["kind", "status"]
@@ -119,7 +119,7 @@ class RoleAdmin(VersionAdmin):
 
 
 @admin.register(LifecycleStage)
-class LifecycleStageAdmin(VersionAdmin):
+class LifecycleStageAdmin(ContentAdmin):
     list_display = ["number", "name", "slug"]
     list_display_links = ["name"]
     search_fields = ["name", "description"]
@@ -128,12 +128,13 @@ class LifecycleStageAdmin(VersionAdmin):
 
 
 @admin.register(Skill)
-class SkillAdmin(VersionAdmin):
+class SkillAdmin(ContentAdmin):
     list_display = ["name", "group", "role_count"]
     list_filter = ["group", "role_skills__role"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [RoleSkillInline]
+    instead_of_deleting = "Take {it} off roles and roadmaps instead; learners keep their records."
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(role_count=Count("role_skills"))
@@ -151,7 +152,7 @@ class ToolInline(admin.TabularInline):
 
 
 @admin.register(ToolCategory)
-class ToolCategoryAdmin(VersionAdmin):
+class ToolCategoryAdmin(ContentAdmin):
     list_display = ["name", "position"]
     list_editable = ["position"]
     search_fields = ["name"]
@@ -160,7 +161,7 @@ class ToolCategoryAdmin(VersionAdmin):
 
 
 @admin.register(Tool)
-class ToolAdmin(VersionAdmin):
+class ToolAdmin(ContentAdmin):
     list_display = ["name", "category"]
     list_filter = ["category", "role_tools__role"]
     list_select_related = ["category"]
@@ -170,7 +171,7 @@ class ToolAdmin(VersionAdmin):
 
 
 @admin.register(CareerLevel)
-class CareerLevelAdmin(VersionAdmin):
+class CareerLevelAdmin(ContentAdmin):
     list_display = ["title", "role", "years_label", "salary_label", "position"]
     list_filter = ["role"]
     list_select_related = ["role"]
@@ -182,7 +183,7 @@ class AspectValueForAspectInline(AspectValueInline):
 
 
 @admin.register(ComparisonAspect)
-class ComparisonAspectAdmin(VersionAdmin):
+class ComparisonAspectAdmin(ContentAdmin):
     list_display = ["name", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -190,7 +191,7 @@ class ComparisonAspectAdmin(VersionAdmin):
 
 
 @admin.register(DataSystem)
-class DataSystemAdmin(VersionAdmin):
+class DataSystemAdmin(ContentAdmin):
     list_display = ["abbreviation", "name", "purpose"]
     search_fields = ["name", "purpose", "characteristics"]
 
@@ -204,7 +205,7 @@ class HandoffInline(admin.TabularInline):
 
 
 @admin.register(TeamMember)
-class TeamMemberAdmin(VersionAdmin):
+class TeamMemberAdmin(ContentAdmin):
     list_display = ["name", "tier", "position", "role", "responsibility"]
     list_select_related = ["role"]
     search_fields = ["name", "responsibility"]
@@ -212,20 +213,20 @@ class TeamMemberAdmin(VersionAdmin):
 
 
 @admin.register(EntryPath)
-class EntryPathAdmin(VersionAdmin):
+class EntryPathAdmin(ContentAdmin):
     list_display = ["name", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(ProgressionStep)
-class ProgressionStepAdmin(VersionAdmin):
+class ProgressionStepAdmin(ContentAdmin):
     list_display = ["title", "years", "track", "position"]
     list_filter = ["track"]
 
 
 @admin.register(Guidance)
-class GuidanceAdmin(VersionAdmin):
+class GuidanceAdmin(ContentAdmin):
     list_display = ["title", "kind", "position"]
     list_filter = ["kind"]
     search_fields = ["title", "text"]

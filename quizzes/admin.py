@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from reversion.admin import VersionAdmin
 
+from careers.deletion import ContentAdmin
 from quizzes.models import Choice, ChoiceWeight, Question, Quiz, Sitting
 
 NO_CORRECT_CHOICE = "A knowledge question needs at least one correct choice: tick “Is correct”."
@@ -68,10 +68,12 @@ class ChoiceInline(admin.TabularInline):
 
 class QuestionInline(admin.TabularInline):
     """The quiz's questions at a glance. New questions are added on the Questions page, with
-    their choices, so a question can never be saved without a way to answer it."""
+    their choices, so a question can never be saved without a way to answer it; and deleted
+    there, where learners' answers to it are counted rather than listed."""
 
     model = Question
     extra = 0
+    can_delete = False
     fields = ["position", "text", "topic", "role", "skill"]
     autocomplete_fields = ["role", "skill"]
     show_change_link = True
@@ -81,12 +83,13 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(VersionAdmin):
+class QuizAdmin(ContentAdmin):
     list_display = ["title", "kind", "is_published", "questions_per_sitting", "question_count"]
     list_filter = ["kind", "is_published"]
     search_fields = ["title", "intro"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [QuestionInline]
+    instead_of_deleting = "Unpublish {it} (untick “Is published”) instead."
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(question_count=Count("questions"))
@@ -97,7 +100,7 @@ class QuizAdmin(VersionAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(VersionAdmin):
+class QuestionAdmin(ContentAdmin):
     list_display = ["__str__", "quiz", "position", "topic", "role", "skill", "choice_count"]
     list_filter = ["quiz", "topic", "role"]
     list_select_related = ["quiz", "role", "skill"]
@@ -105,6 +108,7 @@ class QuestionAdmin(VersionAdmin):
     autocomplete_fields = ["role", "skill"]
     fields = ["quiz", "position", "text", "explanation", "topic", "role", "skill", "answer_path"]
     inlines = [ChoiceInline]
+    instead_of_deleting = "Keep {it}: learners’ results show the questions they answered."
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(choice_count=Count("choices"))
@@ -147,7 +151,7 @@ class ChoiceAdminForm(forms.ModelForm):
 
 
 @admin.register(Choice)
-class ChoiceAdmin(VersionAdmin):
+class ChoiceAdmin(ContentAdmin):
     """Where a career-fit choice's role weights are edited (inlines cannot nest)."""
 
     form = ChoiceAdminForm

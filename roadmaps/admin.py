@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
-from reversion.admin import VersionAdmin
 
+from careers.deletion import ContentAdmin
 from roadmaps.models import Project, Resource, Roadmap, RoadmapLevel, RoadmapStep
 
 
@@ -13,7 +13,7 @@ class RoadmapLevelInline(admin.TabularInline):
 
 
 @admin.register(Roadmap)
-class RoadmapAdmin(VersionAdmin):
+class RoadmapAdmin(ContentAdmin):
     list_display = ["role", "status", "last_reviewed", "step_count"]
     list_filter = ["status"]
     list_select_related = ["role"]
@@ -37,7 +37,7 @@ class RoadmapStepInline(admin.TabularInline):
 
 
 @admin.register(RoadmapLevel)
-class RoadmapLevelAdmin(VersionAdmin):
+class RoadmapLevelAdmin(ContentAdmin):
     list_display = ["__str__", "stage", "duration"]
     list_filter = ["stage", "roadmap__role"]
     list_select_related = ["roadmap__role"]
@@ -52,7 +52,7 @@ class ResourceInline(admin.TabularInline):
 
 
 @admin.register(RoadmapStep)
-class RoadmapStepAdmin(VersionAdmin):
+class RoadmapStepAdmin(ContentAdmin):
     list_display = ["name", "level", "position", "is_specialization"]
     list_filter = ["level__stage", "level__roadmap__role", "is_specialization"]
     list_select_related = ["level__roadmap__role", "skill", "project"]
@@ -62,7 +62,8 @@ class RoadmapStepAdmin(VersionAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(VersionAdmin):
+class ProjectAdmin(ContentAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
+    instead_of_deleting = "Take {it} off roadmaps instead; learners keep their records."

@@ -1,0 +1,148 @@
+"""Deleting content in the admin never deletes learners' data, and never shows it to editors.
+
+Learners' rows (progress, notes, quiz sittings and answers) point at content through
+protected foreign keys, so the database layer refuses such a deletion whatever starts it.
+The admin's confirmation page then says how many learners it would touch, counted with a
+couple of aggregate queries, instead of listing (and loading) their rows one by one.
+"""
+
+from django.apps import apps
+from django.contrib.admin.utils import NestedObjects, quote
+from django.contrib.auth import get_user_model
+from django.db import router
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from reversion.admin import VersionAdmin
+
+# Rows that belong to a learner; a content deletion counts them and never loads them.
+LEARNER_MODELS = ["roadmaps.Progress", "roadmaps.Note", "quizzes.Sitting", "quizzes.Answer"]
+
+
+class ContentCollector(NestedObjects):
+    """The admin's collector, except that learners' rows pointing at the collected content
+    are only noted, as conditions to count them by, rather than fetched."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.learner_rows: dict[type, Q] = {}
+        self.learner_models = {apps.get_model(label) for label in LEARNER_MODELS}
+
+    def related_objects(self, related_model, related_fields, objs):
+        if related_model in self.learner_models:
+            pks = [obj.pk for obj in objs]
+            rows = Q.create([(f"{field.name}__in", pks) for field in related_fields], Q.OR)
+            self.learner_rows[related_model] = self.learner_rows.get(related_model, Q()) | rows
+            return related_model._base_manager.none()
+        return super().related_objects(related_model, related_fields, objs)
+
+    def note_roadmap_learners(self) -> None:
+        """Progress is kept per skill and project, not per step, so deleting a roadmap deletes
+        no learner row; but learners following it would lose it, so it counts as theirs."""
+        Progress, Note, Roadmap, RoadmapStep = (
+            apps.get_model("roadmaps", name)
+            for name in ("Progress", "Note", "Roadmap", "RoadmapStep")
+        )
+        roadmaps = [roadmap.pk for roadmap in self.model_objs.get(Roadmap, ())]
+        if not roadmaps:
+            return
+        steps = RoadmapStep.objects.filter(level__roadmap__in=roadmaps)
+        skills = Q(skill__in=steps.filter(skill__isnull=False).values("skill"))
+        projects = Q(project__in=steps.filter(project__isnull=False).values("project"))
+        self.learner_rows[Progress] = self.learner_rows.get(Progress, Q()) | skills | projects
+        self.learner_rows[Note] = self.learner_rows.get(Note, Q()) | skills
+
+    def learner_counts(self) -> tuple[int, int]:
+        """(learners with progress or notes, quiz sittings) the collected content holds, in
+        one COUNT query each, whatever the number of rows."""
+        Progress, Note = apps.get_model("roadmaps", "Progress"), apps.get_model("roadmaps", "Note")
+        Sitting, Answer = apps.get_model("quizzes", "Sitting"), apps.get_model("quizzes", "Answer")
+        rows = self.learner_rows
+        learners = sittings = 0
+        if Progress in rows or Note in rows:
+            owners = Q.create(
+                [
+                    ("pk__in", model._base_manager.filter(rows[model]).values("user"))
+                    for model in (Progress, Note)
+                    if model in rows
+                ],
+                Q.OR,
+            )
+            learners = get_user_model()._base_manager.filter(owners).count()
+        if Sitting in rows or Answer in rows:
+            held = Q()
+            if Sitting in rows:
+                held |= rows[Sitting]
+            if Answer in rows:
+                held |= Q(pk__in=Answer._base_manager.filter(rows[Answer]).values("sitting"))
+            sittings = Sitting._base_manager.filter(held).count()
+        return learners, sittings
+
+
+def _counted(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+class ContentAdmin(VersionAdmin):
+    """The admin for every content model: history and recovery (django-reversion), and
+    deletions that refuse to touch learners' data."""
+
+    # What the editor can do instead; {it} is "it" or "them".
+    instead_of_deleting = "Unpublish {it} (set {it} to draft) instead."
+
+    def get_deleted_objects(self, objs, request):
+        """Django's confirmation data, with learners' rows replaced by one refusal that counts
+        them. The delete view and the "delete selected" action both refuse while it shows."""
+        objs = list(objs)
+        if not objs:
+            return [], {}, set(), []
+        collector = ContentCollector(using=router.db_for_write(self.model), origin=objs)
+        collector.collect(objs)
+        collector.note_roadmap_learners()
+        learners, sittings = collector.learner_counts()
+        perms_needed = set()
+
+        # As django.contrib.admin.utils.get_deleted_objects, which builds its own collector.
+        def format_callback(obj):
+            opts = obj._meta
+            if not self.admin_site.is_registered(obj.__class__):
+                return f"{capfirst(opts.verbose_name)}: {obj}"
+            if not self.admin_site.get_model_admin(obj.__class__).has_delete_permission(
+                request, obj
+            ):
+                perms_needed.add(opts.verbose_name)
+            try:
+                url = reverse(
+                    f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change",
+                    args=[quote(obj.pk)],
+                )
+            except NoReverseMatch:
+                return f"{capfirst(opts.verbose_name)}: {obj}"
+            return format_html('{}: <a href="{}">{}</a>', capfirst(opts.verbose_name), url, obj)
+
+        to_delete = collector.nested(format_callback)
+        protected = [format_callback(obj) for obj in collector.protected]
+        if learners or sittings:
+            protected.insert(0, self.learner_data_refusal(len(objs), learners, sittings))
+        model_count = {
+            model._meta.verbose_name_plural: len(instances)
+            for model, instances in collector.model_objs.items()
+        }
+        return to_delete, model_count, perms_needed, protected
+
+    def learner_data_refusal(self, objects: int, learners: int, sittings: int) -> str:
+        opts = self.model._meta
+        if objects == 1:
+            subject, it = f"This {opts.verbose_name}", "it"
+        else:
+            subject, it = f"These {objects} {opts.verbose_name_plural}", "them"
+        reasons = []
+        if learners:
+            who = _counted(learners, "learner has", "learners have")
+            reasons.append(f"{who} progress or notes on {it}")
+        if sittings:
+            sat = _counted(sittings, "quiz sitting includes", "quiz sittings include")
+            reasons.append(f"{sat} {it} in learners’ history")
+        instead = self.instead_of_deleting.format(it=it)
+        return f"{subject} can’t be deleted: {' and '.join(reasons)}. {instead}"
