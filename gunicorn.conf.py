@@ -29,6 +29,15 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 
+# gunicorn believes X-Forwarded-Proto: https (and its other scheme headers) from 127.0.0.1 by
+# default, which made plain HTTP pass for HTTPS. Only the proxy of DJANGO_BEHIND_HTTPS_PROXY
+# (docs/deploy.md) may say so; without one, nobody.
+if os.environ.get("DJANGO_BEHIND_HTTPS_PROXY", "").lower() in ("1", "true", "yes", "on"):
+    forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+else:
+    forwarded_allow_ips = ""
+    secure_scheme_headers = {}
+
 # gunicorn 27 opens a control socket in ~/.gunicorn by default; containers, CI and systemd
 # services have no use for it.
 control_socket_disable = True

@@ -1,5 +1,6 @@
 import re
 
+from allauth.account.adapter import get_adapter
 from allauth.core import ratelimit
 from django import forms
 from django.contrib.auth import get_user_model
@@ -106,12 +107,20 @@ class AccountDeleteForm(forms.Form):
 
     def clean_password(self):
         # Someone at an unattended, signed-in browser must not be able to guess the password
-        # here faster than allauth lets them on its own re-authentication page.
+        # here faster than allauth lets them on its own re-authentication page, which checks
+        # it the same way: wrong passwords count with failed logins to the same account.
+        refused = forms.ValidationError(
+            "Too many attempts. Please wait a few minutes and try again.", code="rate_limited"
+        )
         if not ratelimit.consume(self.request, action="reauthenticate", user=self.user):
-            raise forms.ValidationError(
-                "Too many attempts. Please wait a minute and try again.", code="rate_limited"
-            )
+            raise refused
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        try:
+            correct = get_adapter(self.request).reauthenticate(self.user, password)
+        except forms.ValidationError as error:
+            if error.code == "too_many_login_attempts":
+                raise refused from None
+            raise
+        if not correct:
             raise forms.ValidationError("That is not your password.", code="wrong_password")
         return password

@@ -161,6 +161,12 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 # ACCOUNT_RATE_LIMITS stays at allauth's defaults, which limit failed logins per address and IP.
+# Their counters live in the "ratelimit" cache below, which every worker and server shares.
+# Behind nginx every request comes from 127.0.0.1: the client's address is the one the
+# trusted proxies appended to X-Forwarded-For. 0 ignores the header (it can be forged).
+ALLAUTH_TRUSTED_PROXY_COUNT = envint("DJANGO_TRUSTED_PROXY_COUNT", 0)
+if ALLAUTH_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("DJANGO_TRUSTED_PROXY_COUNT must be 0 or more.")
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/dashboard/"
 
@@ -196,15 +202,31 @@ STORAGES = {
 # One machine: each worker's local memory. Several servers: share Redis (REDIS_URL), so a
 # page cached by one server is served by all. Invalidation never depends on the cache: pages
 # are keyed by a content version kept in the database.
+# Rate-limit counters (failed logins) must be shared by every worker and server, or each
+# worker would allow its own quota: Redis, else a table in the database (accounts/apps.py
+# points allauth at this alias; accounts/migrations creates the table).
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
-        }
+        },
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "rate_limits",
+            # Counters last minutes; culling early (past 300 rows by default) would let
+            # someone wipe them by failing logins under many addresses.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
+    }
 
 # Pages for visitors who are not signed in are cached until content changes (see
 # careers/cache.py); this only bounds how long an unchanged page stays in memory.

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -7,6 +8,9 @@ from roadmaps import views as roadmaps_views
 admin.site.site_header = "ML Career Paths — content"
 admin.site.site_title = "ML Career Paths admin"
 admin.site.index_title = "Content"
+# Editors log in through allauth's login page, under its rate limits; the admin's own login
+# form has none.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", include("careers.urls")),

@@ -3,7 +3,7 @@ logging out and in, and every account page's accessibility in both colour modes.
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from accounts.models import Profile
 from tests.browser import assert_no_axe_violations
@@ -28,11 +28,13 @@ LEARNER_PAGES = [
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    # allauth counts attempts in the cache, which outlives a test's database.
+def fresh_rate_limits(transactional_db):
+    # allauth counts attempts in the rate-limit cache's table, which a flush leaves alone.
     cache.clear()
+    caches["ratelimit"].clear()
     yield
     cache.clear()
+    caches["ratelimit"].clear()
 
 
 @pytest.fixture

@@ -30,10 +30,12 @@ def test_an_editor_edits_a_salary_publishes_and_the_public_page_changes(
     visitor = browser.new_context(base_url=live_server.url).new_page()
     assert visitor.goto("/roles/nlp-engineer/").status == 404
 
+    # The admin's login sends editors to the site's own login page (config/urls.py).
     page.goto("/admin/login/")
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    main = page.locator("main")
+    main.get_by_label("Email").fill("editor@example.com")
+    main.get_by_label("Password").fill(PASSWORD)
+    main.get_by_role("button", name="Sign In").click()
     page.get_by_role("link", name="Roles").first.click()
     page.get_by_role("link", name="NLP Engineer", exact=True).click()
     page.locator("#id_levels-0-salary_max").fill("240000")
