@@ -1,7 +1,9 @@
 import re
+from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
+from django.conf import settings
 
 from accounts.forms import USERNAME_RESERVED, username_is_reserved
 from quizzes.services import sittings_attach_from_session
@@ -43,6 +45,27 @@ class AccountAdapter(DefaultAccountAdapter):
         sittings_attach_from_session(session=request.session, user=user)
         return super().post_login(request, user, **kwargs)
 
+    def send_mail(self, template_prefix, email, context):
+        """Links in emails (password reset, confirmation, sign-up) and the site's name take
+        the configured address, settings.SITE_URL, not the Host the request named."""
+        if settings.SITE_URL:
+            request_host = self.request.get_host()
+            context = {
+                **context,
+                **{
+                    name: self.site_url(value)
+                    for name, value in context.items()
+                    if name.endswith("_url") and urlsplit(str(value)).netloc == request_host
+                },
+                "current_site": ConfiguredSite(settings.SITE_URL),
+            }
+        super().send_mail(template_prefix, email, context)
+
+    def site_url(self, url: str) -> str:
+        """`url`'s path, query and fragment on the configured site address."""
+        _, _, path, query, fragment = urlsplit(url)
+        return settings.SITE_URL + urlunsplit(("", "", path, query, fragment))
+
 
 def _refuse_undeliverable(email: str) -> str:
     if len(email) > EMAIL_MAX_LENGTH:
@@ -52,3 +75,10 @@ def _refuse_undeliverable(email: str) -> str:
             code="email_too_long",
         )
     return email
+
+
+class ConfiguredSite:
+    """What emails call the current site (its name and domain), from settings.SITE_URL."""
+
+    def __init__(self, site_url: str):
+        self.domain = self.name = urlsplit(site_url).netloc

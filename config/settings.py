@@ -5,6 +5,7 @@ to start without DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -56,6 +57,24 @@ else:
         raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is false.")
 
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+# The site's public address, which links in emails use whatever Host a request named. Unset in
+# production it is https:// and the first allowed host; unset locally, the request's address.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "").rstrip("/")
+if not SITE_URL and not DEBUG:
+    if ALLOWED_HOSTS[0].startswith(".") or "*" in ALLOWED_HOSTS[0]:
+        raise ImproperlyConfigured(
+            "DJANGO_SITE_URL must be set when the first of DJANGO_ALLOWED_HOSTS is a wildcard."
+        )
+    SITE_URL = f"https://{ALLOWED_HOSTS[0]}"
+if SITE_URL and not re.fullmatch(r"https?://[^/?#\s]+", SITE_URL):
+    raise ImproperlyConfigured(
+        f"DJANGO_SITE_URL must be a scheme and host, like https://careers.example.com, "
+        f"not {SITE_URL!r}"
+    )
+# Email subjects start with the site's name; allauth would take it from the request's Host.
+if SITE_URL:
+    ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_URL.split('://', 1)[1]}] "
 
 INSTALLED_APPS = [
     "careers",
