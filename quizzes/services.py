@@ -55,13 +55,13 @@ def sitting_start(
     """Draw a sitting's questions and shuffle each one's choices. A knowledge quiz's questions
     come in random order; a career-fit quiz keeps the editors' order, which builds up.
 
-    Starting again replaces the visitor's unfinished sitting of the quiz, so a visitor has at
-    most one in progress per quiz. An anonymous visitor may have `ANONYMOUS_UNFINISHED_LIMIT`
-    quizzes in progress and an account may start `DAILY_LIMIT` sittings a day; beyond that
-    `SittingRefused` says why."""
+    Starting again replaces the visitor's unfinished sitting of the quiz if it holds no answer
+    yet (nothing recorded is ever thrown away), so pressing Start repeatedly adds no rows. An
+    anonymous visitor may have `ANONYMOUS_UNFINISHED_LIMIT` quizzes in progress and an account
+    may start `DAILY_LIMIT` sittings a day; beyond that `SittingRefused` says why."""
     rng = rng or random.Random()
     own = _own_sittings(user, session)
-    replaced = own.unfinished().filter(quiz=quiz)
+    replaced = own.unfinished().filter(quiz=quiz, answers__isnull=True)
     others = own.exclude(quiz=quiz, finished_at__isnull=True)
     if user is not None and user.is_authenticated:
         if others.filter(created_at__gte=timezone.now() - timedelta(days=1)).count() >= DAILY_LIMIT:

@@ -80,20 +80,24 @@ def test_one_visitor_starting_a_quiz_fifty_times_keeps_one_sitting_and_one_sessi
     assert Session.objects.count() == 1
 
 
-def test_starting_again_replaces_the_quiz_in_progress_and_keeps_finished_ones(
+def test_starting_again_replaces_an_unanswered_quiz_in_progress_and_keeps_answered_ones(
     learner_client, learner, quiz
 ):
     start(learner_client)
     done = Sitting.objects.get()
     finish(done)
     start(learner_client)
-    abandoned = Sitting.objects.get(finished_at__isnull=True)
-    Answer.objects.create(sitting=abandoned, question=quiz.questions.first(), choice_ids=[1])
-    html = learner_client.get("/quizzes/knowledge/").content.decode()
-    assert "Starting again replaces the quiz in progress" in html
+    unanswered = Sitting.objects.get(finished_at__isnull=True)
     start(learner_client)
-    assert not Sitting.objects.filter(pk=abandoned.pk).exists()
-    assert Sitting.objects.filter(user=learner).count() == 2
+    assert not Sitting.objects.filter(pk=unanswered.pk).exists()
+    answered = Sitting.objects.get(finished_at__isnull=True)
+    Answer.objects.create(sitting=answered, question=quiz.questions.first(), choice_ids=[1])
+    html = learner_client.get("/quizzes/knowledge/").content.decode()
+    assert "the answers you already gave stay in your history" in html
+    start(learner_client)
+    assert Sitting.objects.filter(pk=answered.pk).exists()
+    assert Answer.objects.filter(sitting=answered).count() == 1
+    assert Sitting.objects.filter(user=learner).count() == 3
     assert Sitting.objects.filter(pk=done.pk).exists()
 
 
