@@ -20,7 +20,7 @@ from typing import TypeVar
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 
@@ -158,9 +158,10 @@ def cache_for_visitors(view=None, *, normal_query: Callable[[object], str | None
         query = normal_query(request)
         if query is None or query != request.META.get("QUERY_STRING", ""):
             return view(request, *args, **kwargs)
-        address = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
+        address = request.path + (f"?{query}" if query else "")
+        address = hashlib.sha256(address.encode()).hexdigest()
         key = f"page:{content_version(request)}:{int(bool(request.htmx))}:{address}"
-        cached = cache.get(key)
+        cached = caches["pages"].get(key)
         if cached is not None:
             return HttpResponse(cached)
         # The layout leaves out the CSRF token for htmx on shared pages (they post nothing);
@@ -169,7 +170,7 @@ def cache_for_visitors(view=None, *, normal_query: Callable[[object], str | None
         response = view(request, *args, **kwargs)
         used_csrf_token = request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False)
         if response.status_code == 200 and not response.streaming and not used_csrf_token:
-            cache.set(key, response.content, settings.PAGE_CACHE_SECONDS)
+            caches["pages"].set(key, response.content, settings.PAGE_CACHE_SECONDS)
         return response
 
     return wrapper

@@ -179,8 +179,10 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory" if os.environ.get("DJANGO_EMAIL_HOST") 
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
-# ACCOUNT_RATE_LIMITS stays at allauth's defaults, which limit failed logins per address and IP.
-# Their counters live in the "ratelimit" cache below, which every worker and server shares.
+# allauth's defaults limit failed logins per account and per address. The same counters also
+# bound how many quizzes visitors without an account start from one address (quizzes/views.py).
+ACCOUNT_RATE_LIMITS = {"quiz_start": "120/h/ip"}
+# Their counters live in the default cache below, which every worker and server shares.
 # Behind nginx every request comes from 127.0.0.1: the client's address is the one the
 # trusted proxies appended to X-Forwarded-For. 0 ignores the header (it can be forged).
 ALLAUTH_TRUSTED_PROXY_COUNT = envint("DJANGO_TRUSTED_PROXY_COUNT", 0)
@@ -218,33 +220,29 @@ STORAGES = {
     },
 }
 
-# One machine: each worker's local memory. Several servers: share Redis (REDIS_URL), so a
-# page cached by one server is served by all. Invalidation never depends on the cache: pages
-# are keyed by a content version kept in the database.
-# Rate-limit counters (failed logins) must be shared by every worker and server, or each
-# worker would allow its own quota: Redis, else a table in the database (accounts/apps.py
-# points allauth at this alias; accounts/migrations creates the table).
+# "default" holds what every worker and server must agree on, allauth's rate-limit counters
+# first: Redis when REDIS_URL is set, else a table in the database. "pages" holds cached pages:
+# each worker's own memory on one machine, Redis shared by several servers. Invalidation never
+# depends on the cache: pages are keyed by a content version kept in the database.
 if os.environ.get("REDIS_URL"):
     CACHES = {
-        "default": {
+        alias: {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
-        },
-        "ratelimit": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-        },
+            "KEY_PREFIX": alias,
+        }
+        for alias in ("default", "pages")
     }
 else:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "ratelimit": {
+        "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "rate_limits",
             # Counters last minutes; culling early (past 300 rows by default) would let
             # someone wipe them by failing logins under many addresses.
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         },
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
 
 # Pages for visitors who are not signed in are cached until content changes (see

@@ -23,6 +23,10 @@ TOO_MANY_UNFINISHED = (
     "can keep. Finish one, or start one of them again, before you start another; or sign in, "
     "and your quizzes are kept in your account."
 )
+TOO_MANY_FROM_ADDRESS = (
+    "Many quizzes have been started from your network in the last hour. Sign in to start "
+    "another, or try again later."
+)
 TOO_MANY_TODAY = (
     f"You have started {DAILY_LIMIT} quizzes in the last 24 hours, the most one account can "
     "start in a day. Your results so far are kept; come back tomorrow for more."

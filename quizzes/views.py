@@ -1,6 +1,7 @@
 from urllib.parse import urlencode
 from uuid import UUID
 
+from allauth.core import ratelimit
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -21,6 +22,7 @@ from quizzes.models import (
 )
 from quizzes.services import (
     ALREADY_ANSWERED,
+    TOO_MANY_FROM_ADDRESS,
     AnswerRefused,
     SittingRefused,
     answer_record,
@@ -85,6 +87,9 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def sitting_create(request: HttpRequest, slug: str) -> HttpResponse:
     quiz = _get_quiz(request, slug)
+    # Each visitor without cookies is a new session: only their address bounds the rows.
+    if not request.user.is_authenticated and not ratelimit.consume(request, action="quiz_start"):
+        return _refuse(request, None, TOO_MANY_FROM_ADDRESS, quiz=quiz, status=429)
     if quiz.question_count:
         try:
             sitting = sitting_start(quiz=quiz, user=request.user, session=request.session)

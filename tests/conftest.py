@@ -152,14 +152,14 @@ def page_without_javascript(browser, live_server):
 def empty_cache():
     """Each test starts with no cached pages or content parts (they outlive the test database,
     whose content version starts again from the same number)."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     from careers.cache import live_parts
 
-    cache.clear()
+    caches["pages"].clear()
     live_parts.clear()
     yield
-    cache.clear()
+    caches["pages"].clear()
     live_parts.clear()
 
 

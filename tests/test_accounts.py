@@ -27,8 +27,8 @@ PASSWORD = "a-long-learner-password"
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    # allauth counts attempts in the cache, which outlives a test's database transaction.
+def fresh_rate_limits(db):
+    # allauth's counters are in the default cache, which Redis would keep across tests.
     cache.clear()
     yield
     cache.clear()

@@ -72,6 +72,22 @@ def test_fifty_cookie_less_visitors_starting_a_quiz_make_one_sitting_and_one_ses
     assert Session.objects.count() == 50
 
 
+def test_visitors_without_an_account_start_120_quizzes_an_hour_from_one_address(quiz):
+    for _ in range(120):
+        assert start(Client()).status_code == 302
+    refused = start(Client())
+    assert refused.status_code == 429
+    assert "Many quizzes have been started from your network" in refused.content.decode()
+    assert Sitting.objects.count() == 120
+    assert start(Client(REMOTE_ADDR="198.51.100.9")).status_code == 302
+
+
+def test_a_signed_in_learner_is_not_held_back_by_their_network(learner_client, quiz):
+    for _ in range(120):
+        start(Client())
+    assert start(learner_client).status_code == 302
+
+
 def test_one_visitor_starting_a_quiz_fifty_times_keeps_one_sitting_and_one_session(client, quiz):
     for _ in range(50):
         assert start(client).status_code == 302

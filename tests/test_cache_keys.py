@@ -2,7 +2,7 @@
 query strings, unknown slugs and junk comparisons are answered but not kept."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from careers.cache import live_parts
 from tests.content import build_content, build_roadmaps
@@ -20,7 +20,7 @@ def roles():
 
 
 def kept_pages() -> int:
-    return len(cache._cache)  # LocMemCache, as tests run without REDIS_URL
+    return len(caches["pages"]._cache)  # LocMemCache, as tests run without REDIS_URL
 
 
 def kept_parts() -> int:

@@ -37,24 +37,24 @@ def logged_in(client) -> bool:
 # --- Where the counters live ---------------------------------------------------------------
 
 
-def test_allauth_counts_attempts_in_the_shared_rate_limit_cache_not_the_page_cache():
+def test_allauth_counts_attempts_in_the_shared_cache_not_the_page_cache():
     request = RequestFactory().post("/accounts/login/", REMOTE_ADDR="203.0.113.9")
     [rate] = get_rates(app="allauth.account", action="login")
     key = get_cache_key(request, app="allauth.account", action="login", rate=rate)
 
     assert ratelimit.consume(request, action="login")
 
-    assert caches["ratelimit"].get(key)
-    assert cache.get(key) is None
+    assert cache.get(key)
+    assert caches["pages"].get(key) is None
 
 
-def test_without_redis_the_rate_limit_cache_is_a_database_table_every_worker_reads(settings):
-    if "RedisCache" in settings.CACHES["ratelimit"]["BACKEND"]:
+def test_without_redis_the_shared_cache_is_a_database_table_every_worker_reads(settings):
+    if "RedisCache" in settings.CACHES["default"]["BACKEND"]:
         pytest.skip("REDIS_URL is set: Redis holds the counters")
-    assert settings.CACHES["ratelimit"]["BACKEND"].endswith("DatabaseCache")
-    assert settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
-    caches["ratelimit"].set("probe", 1)  # fails if the migration did not create the table
-    assert caches["ratelimit"].get("probe") == 1
+    assert settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache")
+    assert settings.CACHES["pages"]["BACKEND"].endswith("LocMemCache")
+    cache.set("probe", 1)  # fails if the migration did not create the table
+    assert cache.get("probe") == 1
 
 
 # --- Whose address a limit counts ----------------------------------------------------------
@@ -71,6 +71,17 @@ def test_behind_the_proxy_failed_logins_from_one_client_do_not_lock_out_another(
     response = log_in(client, **{"X-Forwarded-For": "203.0.113.7, 198.51.100.2"})
     assert response.status_code == 302
     assert logged_in(client)
+
+
+@override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=2)
+def test_a_request_that_skipped_a_trusted_proxy_is_counted_under_its_own_address(client, learner):
+    for n in range(12):
+        short = {"X-Forwarded-For": "203.0.113.7"}
+        response = log_in(client, email=f"someone{n}@example.com", password="guess", **short)
+        assert response.status_code in {200, 429}  # never a server error
+    response = log_in(client, email="other@example.com", **{"X-Forwarded-For": "203.0.113.7"})
+    assert refused(response)  # all twelve counted under 127.0.0.1, which reached the site
+    assert log_in(client, **{"X-Forwarded-For": "198.51.100.2, 203.0.113.7"}).status_code == 302
 
 
 def test_without_a_trusted_proxy_x_forwarded_for_is_ignored_so_it_cannot_dodge_the_limit(

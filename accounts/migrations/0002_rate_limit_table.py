@@ -1,7 +1,7 @@
 from django.core.management import call_command
 from django.db import migrations
 
-# The "ratelimit" cache's table (config/settings.py). Created whatever the cache settings are
+# The default cache's table without Redis (config/settings.py): allauth's rate-limit counters. Created whatever the cache settings are
 # now, so a site that starts without Redis later finds it ready.
 TABLE = "rate_limits"
 
