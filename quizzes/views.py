@@ -12,14 +12,8 @@ from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from quizzes.forms import AnswerForm
-from quizzes.models import (
-    HISTORY_PAGE_SIZE,
-    Answer,
-    Quiz,
-    Sitting,
-    fit_result,
-    knowledge_result,
-)
+from quizzes.models import HISTORY_PAGE_SIZE, Answer, Quiz, Sitting
+from quizzes.results import fit_result, knowledge_result
 from quizzes.services import (
     ALREADY_ANSWERED,
     TOO_MANY_FROM_ADDRESS,

@@ -8,7 +8,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 
 from careers.models import Role
-from quizzes.models import Choice, ChoiceWeight, Question, Quiz, Topic, fit_result
+from quizzes.models import Choice, ChoiceWeight, Question, Quiz, Topic
+from quizzes.results import fit_result
 from quizzes.services import answer_record, sitting_start
 
 pytestmark = pytest.mark.django_db
