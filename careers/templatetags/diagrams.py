@@ -11,7 +11,6 @@ from django import template
 
 from careers import diagrams
 from careers.models import TeamHandoff, TeamMember
-from roadmaps import diagrams as roadmap_diagrams
 
 register = template.Library()
 
@@ -62,19 +61,3 @@ def comparison_matrix(roles):
     if not roles or not diagrams.is_core_four(roles):
         return {"matrix": None}
     return {"matrix": diagrams.comparison_matrix(roles)}
-
-
-@register.inclusion_tag("diagrams/roadmap_timeline.html")
-def roadmap_timeline(roadmap, levels):
-    return {"roadmap": roadmap, "stages": roadmap_diagrams.roadmap_timeline(levels)}
-
-
-@register.inclusion_tag("diagrams/roadmaps_timeline.html", takes_context=True)
-def roadmaps_timeline(context, roadmaps):
-    """Every roadmap on one timeline. `roadmaps` is the list page's (roadmap, tally) pairs;
-    the visitor's statuses cost one query when signed in."""
-    statuses = roadmap_diagrams.visitor_statuses(context.get("request"))
-    return {
-        "stages": roadmap_diagrams.roadmaps_timeline([pair[0] for pair in roadmaps], statuses),
-        "has_progress": bool(statuses),
-    }
