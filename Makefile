@@ -33,23 +33,7 @@ venv setup: $(STAMP)
 
 # Re-sync whenever the lock file or pyproject.toml changes.
 $(STAMP): pyproject.toml uv.lock
-	@uv=$$(command -v uv || true); \
-	userbin=$$(python3 -m site --user-base 2>/dev/null || echo "$$HOME/.local")/bin; \
-	for candidate in "$$userbin/uv" .venv-tools/bin/uv; do \
-	    if [[ -z "$$uv" && -x "$$candidate" ]]; then uv=$$candidate; fi; \
-	done; \
-	if [[ -z "$$uv" ]]; then \
-	    echo "uv not found; installing it with pip" >&2; \
-	    if python3 -m pip install --user --quiet uv >/dev/null 2>&1 && [[ -x "$$userbin/uv" ]]; then \
-	        uv=$$userbin/uv; \
-	    elif python3 -m venv .venv-tools && .venv-tools/bin/pip install --quiet uv; then \
-	        uv=.venv-tools/bin/uv; \
-	    else \
-	        echo "Could not install uv. Install it yourself (https://docs.astral.sh/uv/), e.g." >&2; \
-	        echo "  python3 -m pip install --user uv   or   apt-get install python3-venv" >&2; \
-	        exit 1; \
-	    fi; \
-	fi; \
+	@uv=$$(bash scripts/ensure-uv); \
 	echo "uv sync ($$uv)"; \
 	"$$uv" sync --frozen --quiet
 	@touch $@
