@@ -251,7 +251,7 @@ PAGE_CACHE_SECONDS = envint("DJANGO_PAGE_CACHE_SECONDS", 3600)
 # Signed-in pages keep the content they show (a roadmap's steps, a role's skills) in each
 # worker's memory, keyed by the same version: at most this many parts per process.
 # A roadmap step has up to ten (its heading, its body, its status control for each status);
-# every page of the site, signed in, came to 1,100 parts and about 12 MB per worker.
+# benchmarks/README.md has what the whole site takes.
 CONTENT_PARTS_PER_PROCESS = envint("DJANGO_CONTENT_PARTS_PER_PROCESS", 5000)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
