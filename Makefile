@@ -26,7 +26,7 @@ help:
 	@echo "make test-fast  the suite without browser tests"
 	@echo "make bench      throughput and latency of the main pages under gunicorn (wrk)"
 	@echo "make reliability  mixed load, concurrent writes and killed workers (60 s+)"
-	@echo "make lint       ruff check and format check;  make fmt  fixes what it can"
+	@echo "make lint       ruff check and format check, import layers;  make fmt  fixes what it can"
 	@echo "make clean      remove generated files;  make distclean  also the virtualenvs"
 
 venv setup: $(STAMP)
@@ -78,6 +78,7 @@ reliability: setup
 lint: setup
 	@.venv/bin/ruff check .
 	@.venv/bin/ruff format --check .
+	@.venv/bin/lint-imports --no-cache
 
 fmt: setup
 	@.venv/bin/ruff format .

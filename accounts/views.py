@@ -14,7 +14,9 @@ from accounts.export import account_export, account_export_csv
 from accounts.forms import AccountDeleteForm, ProfileForm
 from accounts.models import Profile
 from accounts.services import UsernameTaken, profile_update
-from roadmaps.models import Note, Progress
+from quizzes.models import HISTORY_PAGE_SIZE, Sitting
+from roadmaps.models import Note, Progress, Status
+from roadmaps.overview import progress_overview, where_to_continue
 
 EXPORT_FILENAME = "ml-career-paths-export"
 
@@ -99,3 +101,26 @@ def delete(request: HttpRequest) -> HttpResponse:
         "notes": Note.objects.filter(user=user).count(),
     }
     return render(request, "accounts/delete.html", {"form": form, "counts": counts}, status=status)
+
+
+@login_required
+@require_safe
+def dashboard(request: HttpRequest) -> HttpResponse:
+    overview = progress_overview(request.user, request)
+    recent = Progress.objects.for_user(request.user).select_related("skill", "project")
+    learning = list(recent.filter(status=Status.LEARNING).order_by("-updated_at")[:10])
+    finished = list(recent.filter(status=Status.DONE).order_by("-updated_at")[:10])
+    latest = recent.started().order_by("-updated_at").first()
+    history = list(Sitting.objects.history_for(request.user)[: HISTORY_PAGE_SIZE + 1])
+    return render(
+        request,
+        "accounts/dashboard.html",
+        {
+            **overview,
+            "learning": learning,
+            "finished": finished,
+            "continue_at": where_to_continue(latest, overview["started"]),
+            "quiz_history": history[:HISTORY_PAGE_SIZE],
+            "more_quiz_history": len(history) > HISTORY_PAGE_SIZE,
+        },
+    )

@@ -27,7 +27,6 @@ from django.db import models, transaction
 from careers.models import (
     AspectValue,
     CareerLevel,
-    ContentVersion,
     Guidance,
     Role,
     RolePoint,
@@ -37,6 +36,7 @@ from careers.models import (
     Skill,
     Tool,
 )
+from core.models import ContentVersion
 from roadmaps.models import Project, Resource, Roadmap, RoadmapLevel, RoadmapStep
 
 M = TypeVar("M", bound=models.Model)

@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from careers.deletion import ContentAdmin
 from careers.models import (
     AspectValue,
     CareerLevel,
@@ -22,6 +21,7 @@ from careers.models import (
     Tool,
     ToolCategory,
 )
+from core.admin import ContentAdmin
 
 
 class RoleStageInline(admin.TabularInline):

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 
+from core.models import ContentStatus, can_preview_drafts
+
 
 class Source(models.TextChoices):
     """Where a fact comes from. The two course documents sometimes disagree; the site shows
@@ -20,16 +22,6 @@ class Source(models.TextChoices):
     NOTES = "notes", "Role study notes"
     CHAPTER = "chapter", "Career paths chapter"
     SITE = "site", "Written for this site"
-
-
-class ContentStatus(models.TextChoices):
-    DRAFT = "draft", "Draft (editors only)"
-    PUBLISHED = "published", "Published"
-
-
-def can_preview_drafts(user) -> bool:
-    """Editors see drafts on the public pages (with a banner); learners never do."""
-    return user.is_authenticated and user.is_staff and user.has_perm("careers.change_role")
 
 
 def salary_text(low: int, high: int, open_ended: bool) -> str:
@@ -806,22 +798,3 @@ def role_detail_prefetches(visible_roles=None):
             queryset=AspectValue.objects.select_related("aspect").order_by("aspect__position"),
         ),
     ]
-
-
-class ContentVersion(models.Model):
-    """A counter bumped whenever content changes. Cached pages are keyed by it, so every
-    worker and every server stops serving a page the moment its content changes."""
-
-    number = models.PositiveBigIntegerField(default=0)
-
-    def __str__(self):
-        return f"Content version {self.number}"
-
-    @classmethod
-    def current(cls) -> int:
-        return cls.objects.values_list("number", flat=True).first() or 0
-
-    @classmethod
-    def bump(cls) -> None:
-        if not cls.objects.filter(pk=1).update(number=models.F("number") + 1):
-            cls.objects.get_or_create(pk=1, defaults={"number": 1})

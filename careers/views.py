@@ -1,15 +1,12 @@
 from itertools import groupby
 
-from django.db import DatabaseError, connection
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from careers import comparison
-from careers.cache import cache_for_visitors, content_part
 from careers.charts import salary_scale_top
 from careers.models import (
     ComparisonAspect,
@@ -28,7 +25,7 @@ from careers.models import (
     TeamMember,
     role_detail_prefetches,
 )
-from roadmaps.models import Progress, Status
+from core.cache import cache_for_visitors, content_part
 
 # The role whose page explains OLTP vs OLAP: the material introduces them as the two kinds
 # of system data engineers work with.
@@ -230,8 +227,6 @@ def compare(request: HttpRequest) -> HttpResponse:
     if selection.is_complete:
         roles = [content["roles"][slug] for slug in selection.slugs]
         context.update(_comparison_context(roles, content["aspects"]))
-        if request.user.is_authenticated:
-            context["gaps"] = _learner_gaps(request.user, roles)
     template = "careers/compare.html"
     if request.htmx:
         template += "#comparison"
@@ -270,24 +265,3 @@ def _comparison_context(roles: list[Role], aspects: list[ComparisonAspect]) -> d
         "overlap": comparison.skill_overlap(roles),
         "salary_charts": [(role, list(role.levels.all()), top) for role in roles],
     }
-
-
-def _learner_gaps(user, roles: list[Role]):
-    done = {
-        slug
-        for (kind, slug), status in Progress.objects.for_user(user).statuses().items()
-        if kind == "skill" and status == Status.DONE
-    }
-    return comparison.learner_gaps(roles, done)
-
-
-@never_cache
-@require_safe
-def healthz(request: HttpRequest) -> HttpResponse:
-    """For load balancers: answers 200 only when the database answers."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError:
-        return HttpResponse("database unavailable", status=503, content_type="text/plain")
-    return HttpResponse("ok", content_type="text/plain")

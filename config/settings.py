@@ -77,6 +77,7 @@ if SITE_URL:
     ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_URL.split('://', 1)[1]}] "
 
 INSTALLED_APPS = [
+    "core",
     "careers",
     "roadmaps",
     "quizzes",
@@ -128,7 +129,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "careers.context_processors.navigation",
+                "core.context_processors.navigation",
             ],
             # Partials everywhere without {% load partials %}: the move to Django 6's
             # built-in partials is then a settings edit.

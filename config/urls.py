@@ -2,7 +2,8 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from careers import views as careers_views
+from accounts import views as accounts_views
+from core import views as core_views
 from roadmaps import views as roadmaps_views
 
 admin.site.site_header = "ML Career Paths — content"
@@ -16,7 +17,8 @@ urlpatterns = [
     path("", include("careers.urls")),
     path("", include("roadmaps.urls")),
     path("", include("quizzes.urls")),
-    path("healthz", careers_views.healthz, name="healthz"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("dashboard/", accounts_views.dashboard, name="dashboard"),
     path("admin/statistics/", roadmaps_views.learner_statistics, name="learner_statistics"),
     path("admin/", admin.site.urls),
     # The account page and data export before allauth's URLs, which share the prefix.

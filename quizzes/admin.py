@@ -5,7 +5,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from careers.deletion import ContentAdmin
+from core.admin import ContentAdmin
 from quizzes.models import Choice, ChoiceWeight, Question, Quiz, Sitting
 
 NO_CORRECT_CHOICE = "A knowledge question needs at least one correct choice: tick “Is correct”."

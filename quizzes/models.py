@@ -17,7 +17,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from careers.models import Role, Skill
-from careers.validators import is_site_path, validate_site_path
+from core.validators import is_site_path, validate_site_path
 
 
 class QuizQuerySet(models.QuerySet):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
+from core.http import HtmxHttpRequest
 from quizzes.forms import AnswerForm
 from quizzes.models import HISTORY_PAGE_SIZE, Answer, Quiz, Sitting
 from quizzes.results import fit_result, knowledge_result
@@ -24,7 +25,6 @@ from quizzes.services import (
     sitting_start,
 )
 from roadmaps.models import Stage
-from roadmaps.views import HtmxHttpRequest
 
 PAGE = "quizzes/sitting_detail.html"
 

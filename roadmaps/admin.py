@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from careers.deletion import ContentAdmin
+from core.admin import ContentAdmin
 from roadmaps.models import Project, Resource, Roadmap, RoadmapLevel, RoadmapStep
 
 

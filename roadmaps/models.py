@@ -13,8 +13,9 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 
-from careers.models import ContentStatus, Role, Skill, SlugManager, can_preview_drafts
-from careers.validators import WEB_URL_MESSAGE, is_web_url, validate_web_url
+from careers.models import Role, Skill, SlugManager
+from core.models import ContentStatus, can_preview_drafts
+from core.validators import WEB_URL_MESSAGE, is_web_url, validate_web_url
 
 NOTE_MAX_LENGTH = 2000
 

@@ -13,6 +13,5 @@ urlpatterns = [
         name="step_status",
     ),
     path("roadmaps/<slug:slug>/steps/<int:step_id>/note/", views.step_note, name="step_note"),
-    path("dashboard/", views.dashboard, name="dashboard"),
     path("u/<str:username>/", views.public_progress, name="public_progress"),
 ]

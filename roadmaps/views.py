@@ -9,11 +9,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
-from django_htmx.middleware import HtmxDetails
 
-from careers.cache import content_part
 from careers.models import Skill
-from quizzes.models import HISTORY_PAGE_SIZE, Sitting
+from core.cache import content_part
+from core.http import HtmxHttpRequest
 from roadmaps.forms import NoteForm, StatusForm
 from roadmaps.models import (
     Note,
@@ -23,18 +22,14 @@ from roadmaps.models import (
     RoadmapStep,
     Stage,
     Status,
-    roadmap_prefetches,
 )
+from roadmaps.overview import progress_overview, roadmaps_visible_to, visible_roadmaps
 from roadmaps.services import (
     note_save,
     progress_set,
     session_progress,
     session_progress_set,
 )
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 def _statuses(request: HttpRequest) -> dict[tuple[str, str], str]:
@@ -44,34 +39,20 @@ def _statuses(request: HttpRequest) -> dict[tuple[str, str], str]:
     return {key: status for key, (status, _) in session_progress(request.session).items()}
 
 
-def _roadmaps(viewer):
-    """Roadmaps the viewer may see (editors also see drafts), with everything pages show."""
-    return (
-        Roadmap.objects.visible_to(viewer)
-        .select_related("role")
-        .prefetch_related(*roadmap_prefetches())
-    )
-
-
-def _visible_roadmaps(request: HttpRequest) -> list[Roadmap]:
-    """The roadmaps this viewer may see, with all their steps, from the content cache."""
-    return content_part(request, "roadmaps", lambda: list(_roadmaps(request.user)))
-
-
 def _get_roadmap(request: HttpRequest, slug: str) -> Roadmap:
     """One roadmap with all its steps, from the content cache: the page then reads only the
     learner's own progress and notes."""
     return content_part(
         request,
         f"roadmap:{slug}",
-        lambda: get_object_or_404(_roadmaps(request.user), role__slug=slug),
+        lambda: get_object_or_404(roadmaps_visible_to(request.user), role__slug=slug),
     )
 
 
 @require_safe
 def roadmap_list(request: HttpRequest) -> HttpResponse:
     statuses = _statuses(request)
-    roadmaps = [(roadmap, roadmap.progress_for(statuses)) for roadmap in _visible_roadmaps(request)]
+    roadmaps = [(roadmap, roadmap.progress_for(statuses)) for roadmap in visible_roadmaps(request)]
     return render(
         request,
         "roadmaps/roadmap_list.html",
@@ -192,50 +173,6 @@ def step_note(request: HtmxHttpRequest, slug: str, step_id: int) -> HttpResponse
     return render(request, "roadmaps/roadmap_detail.html#note", context)
 
 
-def _progress_overview(user, request: HttpRequest) -> dict:
-    """`user`'s progress on the roadmaps the viewer (who sent `request`) may see."""
-    statuses = Progress.objects.for_user(user).statuses()
-    roadmaps = [(roadmap, roadmap.progress_for(statuses)) for roadmap in _visible_roadmaps(request)]
-    return {
-        "started": [(roadmap, tally) for roadmap, tally in roadmaps if tally.started],
-        "statuses": statuses,
-    }
-
-
-@login_required
-@require_safe
-def dashboard(request: HttpRequest) -> HttpResponse:
-    overview = _progress_overview(request.user, request)
-    recent = Progress.objects.for_user(request.user).select_related("skill", "project")
-    learning = list(recent.filter(status=Status.LEARNING).order_by("-updated_at")[:10])
-    finished = list(recent.filter(status=Status.DONE).order_by("-updated_at")[:10])
-    latest = recent.started().order_by("-updated_at").first()
-    history = list(Sitting.objects.history_for(request.user)[: HISTORY_PAGE_SIZE + 1])
-    return render(
-        request,
-        "roadmaps/dashboard.html",
-        {
-            **overview,
-            "learning": learning,
-            "finished": finished,
-            "continue_at": _where_to_continue(latest, overview["started"]),
-            "quiz_history": history[:HISTORY_PAGE_SIZE],
-            "more_quiz_history": len(history) > HISTORY_PAGE_SIZE,
-        },
-    )
-
-
-def _where_to_continue(latest: Progress | None, started) -> str | None:
-    """The roadmap step for the learner's most recent change, on a roadmap they started."""
-    if latest is None:
-        return None
-    for roadmap, _ in started:
-        for step in roadmap.steps():
-            if step.target_key == latest.target_key:
-                return f"{roadmap.get_absolute_url()}#step-{step.pk}"
-    return None
-
-
 @require_safe
 def public_progress(request: HttpRequest, username: str) -> HttpResponse:
     learner = get_object_or_404(
@@ -246,7 +183,7 @@ def public_progress(request: HttpRequest, username: str) -> HttpResponse:
     return render(
         request,
         "roadmaps/public_progress.html",
-        {"learner": learner, **_progress_overview(learner, request)},
+        {"learner": learner, **progress_overview(learner, request)},
     )
 
 

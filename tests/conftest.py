@@ -154,7 +154,7 @@ def empty_cache():
     whose content version starts again from the same number)."""
     from django.core.cache import caches
 
-    from careers.cache import live_parts
+    from core.cache import live_parts
 
     caches["pages"].clear()
     live_parts.clear()

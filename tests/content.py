@@ -9,13 +9,10 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection
 
-from careers.cache import one_content_change
-from careers.content import CONTENT_MODELS
 from careers.models import (
     AspectValue,
     CareerLevel,
     ComparisonAspect,
-    ContentVersion,
     DataSystem,
     EntryPath,
     Guidance,
@@ -33,6 +30,9 @@ from careers.models import (
     Tool,
     ToolCategory,
 )
+from core.cache import one_content_change
+from core.content import CONTENT_MODELS
+from core.models import ContentVersion
 
 
 @one_content_change()

@@ -14,7 +14,8 @@ from benchmarks.bench import (
     status_change_script,
 )
 from benchmarks.content_scale import multiply_content
-from careers.models import ContentVersion, Role, RoleSkill, RoleTool, Skill
+from careers.models import Role, RoleSkill, RoleTool, Skill
+from core.models import ContentVersion
 from roadmaps.models import Project, RoadmapStep
 
 # Real `wrk --latency` output, captured from wrk 4.1.0 (Debian) against the site's /healthz.

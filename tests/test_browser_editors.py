@@ -3,7 +3,8 @@
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 
-from careers.models import ContentStatus, Role
+from careers.models import Role
+from core.models import ContentStatus
 from tests.content import load_site_content
 
 pytestmark = pytest.mark.browser

@@ -4,7 +4,7 @@ query strings, unknown slugs and junk comparisons are answered but not kept."""
 import pytest
 from django.core.cache import caches
 
-from careers.cache import live_parts
+from core.cache import live_parts
 from tests.content import build_content, build_roadmaps
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from careers.cache import live_parts
 from careers.models import DataSystem, Role, RoleTool, Tool, ToolCategory
+from core.cache import live_parts
 from roadmaps.models import Status
 from roadmaps.services import progress_set
 from tests.content import build_content, build_roadmaps

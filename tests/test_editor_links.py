@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from careers.validators import validate_site_path, validate_web_url
+from core.validators import validate_site_path, validate_web_url
 from quizzes.models import Answer, Choice, Question, Quiz, Sitting
 from quizzes.services import sitting_start
 from roadmaps.models import RoadmapStep

@@ -13,9 +13,10 @@ from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
 
-from careers.cache import one_content_change
-from careers.content import CONTENT_FILES
-from careers.models import CareerLevel, ContentStatus, ContentVersion, Role, Skill, Tool
+from careers.models import CareerLevel, Role, Skill, Tool
+from core.cache import one_content_change
+from core.content import CONTENT_FILES
+from core.models import ContentStatus, ContentVersion
 from roadmaps.models import Note, Progress, Roadmap, RoadmapStep, Status
 from roadmaps.services import progress_set
 from tests.content import admin_form_data, build_content, build_roadmaps

@@ -318,7 +318,7 @@ def real_pages(content: Content, saved: Saved) -> dict[str, list[str]]:
         "careers:compare",
         "careers:skill_list",
         "roadmaps:roadmap_list",
-        "roadmaps:dashboard",
+        "dashboard",
         "quizzes:quiz_list",
         "quizzes:sitting_history",
         "healthz",

@@ -28,3 +28,11 @@ def test_ruff_finds_nothing_to_fix():
         [ruff, "format", "--check", "."], cwd=REPO_ROOT, capture_output=True, text=True
     )
     assert fmt.returncode == 0, fmt.stdout
+
+
+def test_each_app_imports_only_the_layers_below_it():
+    lint_imports = Path(sys.executable).parent / "lint-imports"
+    result = subprocess.run(
+        [lint_imports, "--no-cache"], cwd=REPO_ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

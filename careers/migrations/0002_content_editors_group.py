@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from careers.permissions import grant_to_content_editors, revoke_from_content_editors
+from core.permissions import grant_to_content_editors, revoke_from_content_editors
 
 
 def grant(apps, schema_editor):

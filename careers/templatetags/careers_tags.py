@@ -6,8 +6,8 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
-from careers.cache import content_part
 from careers.charts import salary_bars
+from core.cache import content_part
 
 register = template.Library()
 

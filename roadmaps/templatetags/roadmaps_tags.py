@@ -1,6 +1,8 @@
 from django import template
 
+from careers import comparison
 from roadmaps import diagrams as roadmap_diagrams
+from roadmaps.models import Progress, Status
 
 register = template.Library()
 
@@ -25,3 +27,18 @@ def roadmaps_timeline(context, roadmaps):
         "stages": roadmap_diagrams.roadmaps_timeline([pair[0] for pair in roadmaps], statuses),
         "has_progress": bool(statuses),
     }
+
+
+@register.inclusion_tag("careers/compare.html#learner-gaps", takes_context=True)
+def learner_gaps(context, roles):
+    """On a comparison, how far a signed-in learner is toward each role, from the skills they
+    marked done (one query); nothing for visitors, whose page is shared."""
+    user = context["request"].user
+    if not roles or not user.is_authenticated:
+        return {"gaps": None}
+    done = {
+        slug
+        for (kind, slug), status in Progress.objects.for_user(user).statuses().items()
+        if kind == "skill" and status == Status.DONE
+    }
+    return {"gaps": comparison.learner_gaps(roles, done), "roles": roles}

@@ -24,8 +24,8 @@ from django.core.cache import caches
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 
-from careers.content import CONTENT_MODELS
-from careers.models import ContentVersion, can_preview_drafts
+from core.content import CONTENT_MODELS
+from core.models import ContentVersion, can_preview_drafts
 
 T = TypeVar("T")
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core import serializers
 from django.core.management.base import BaseCommand
 
-from careers.content import CONTENT_FILES
+from core.content import CONTENT_FILES
 
 
 def serialize_content(filename: str) -> str:

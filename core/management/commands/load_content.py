@@ -1,11 +1,12 @@
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from careers.content import CONTENT_FILES
-from careers.models import ContentVersion, Role
+from core.content import CONTENT_FILES, CONTENT_MODELS
+from core.models import ContentVersion
 
 
 class Command(BaseCommand):
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, force: bool, verbosity: int, **options):
-        if Role.objects.exists() and not force:
+        if not force and _has_content():
             self.stdout.write("Content already loaded; leaving editors' changes alone.")
             return
         fixtures_dir = Path(settings.BASE_DIR) / "fixtures"
@@ -32,3 +33,8 @@ class Command(BaseCommand):
         # loaddata saves rows "raw", without the signals that refresh cached pages.
         ContentVersion.bump()
         self.stdout.write(self.style.SUCCESS(f"Loaded {len(CONTENT_FILES)} content file(s)."))
+
+
+def _has_content() -> bool:
+    """Whether any content row exists (one query per model until the first that has rows)."""
+    return any(apps.get_model(label)._base_manager.exists() for label in CONTENT_MODELS)

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from careers.management.commands.backup_database import PG_HELP
+from core.management.commands.backup_database import PG_HELP
 
 # A database another process is writing to would keep the restore waiting for ever.
 LOCK_WAIT_SECONDS = 10
