@@ -1,7 +1,46 @@
-"""What every app shares: whether content is published, and the content version that keys
-every cache."""
+"""What every app shares: natural keys for content, whether content is published, and the
+content version that keys every cache."""
+
+from functools import reduce
 
 from django.db import models
+
+
+class NaturalKeyQuerySet(models.QuerySet):
+    def get_by_natural_key(self, *key):
+        fields = self.model.natural_key_fields
+        return self.get(**dict(zip(fields, key, strict=True)))
+
+
+NaturalKeyManager = models.Manager.from_queryset(NaturalKeyQuerySet)
+
+
+class NaturalKeyModel(models.Model):
+    """Content that fixtures name by a natural key rather than a primary key, so they load
+    repeatably. `natural_key_fields` are lookups: a slug, or a parent's key plus a position
+    (`("quiz__slug", "position")`). A model with its own queryset makes it a
+    `NaturalKeyQuerySet`; one that refers to other models sets `natural_key_after(…)`."""
+
+    natural_key_fields: tuple[str, ...] = ("slug",)
+
+    objects = NaturalKeyManager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self) -> tuple:
+        return tuple(reduce(getattr, field.split("__"), self) for field in self.natural_key_fields)
+
+
+def natural_key_after(*labels: str):
+    """A model's `natural_key` when it refers to other models (`"careers.role"`): export
+    writes those first, so a fixture loads in one pass."""
+
+    def natural_key(self) -> tuple:
+        return NaturalKeyModel.natural_key(self)
+
+    natural_key.dependencies = list(labels)
+    return natural_key
 
 
 class ContentStatus(models.TextChoices):
@@ -9,9 +48,47 @@ class ContentStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
-def can_preview_drafts(user) -> bool:
+def can_preview_drafts(user, permission: str = "careers.change_role") -> bool:
     """Editors see drafts on the public pages (with a banner); learners never do."""
-    return user.is_authenticated and user.is_staff and user.has_perm("careers.change_role")
+    return user.is_authenticated and user.is_staff and user.has_perm(permission)
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=ContentStatus.PUBLISHED)
+
+    def visible_to(self, user):
+        """Everything for an editor who may preview drafts; published content for the rest."""
+        return self if self.model.shows_drafts_to(user) else self.published()
+
+
+class Publishable(models.Model):
+    """Content an editor can keep as a draft, and review now and then."""
+
+    # Who previews drafts on the site. Cached pages are keyed by the default permission
+    # (core.cache), so content shown on cached pages must keep it.
+    preview_permission = "careers.change_role"
+
+    status = models.CharField(
+        max_length=10,
+        choices=ContentStatus,
+        default=ContentStatus.PUBLISHED,
+        help_text="Drafts are hidden from learners; editors preview them on the site.",
+    )
+    last_reviewed = models.DateField(
+        null=True, blank=True, help_text="When an editor last checked it against the field."
+    )
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def shows_drafts_to(cls, user) -> bool:
+        return can_preview_drafts(user, cls.preview_permission)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ContentStatus.DRAFT
 
 
 class ContentVersion(models.Model):

@@ -84,12 +84,23 @@ class QuestionInline(admin.TabularInline):
 
 @admin.register(Quiz)
 class QuizAdmin(ContentAdmin):
-    list_display = ["title", "kind", "is_published", "questions_per_sitting", "question_count"]
-    list_filter = ["kind", "is_published"]
+    list_display = [
+        "title",
+        "kind",
+        "status",
+        "last_reviewed",
+        "questions_per_sitting",
+        "question_count",
+    ]
+    list_filter = ["kind", "status"]
     search_fields = ["title", "intro"]
     prepopulated_fields = {"slug": ["title"]}
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "intro", "questions_per_sitting", "position"]}),
+        ("Publishing", {"fields": ["status", "last_reviewed"]}),
+    ]
     inlines = [QuestionInline]
-    instead_of_deleting = "Unpublish {it} (untick “Is published”) instead."
+    instead_of_deleting = "Unpublish {it} (set its status to draft) instead."
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(question_count=Count("questions"))

@@ -17,22 +17,24 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from careers.models import Role, Skill
+from core.models import (
+    NaturalKeyModel,
+    NaturalKeyQuerySet,
+    Publishable,
+    PublishableQuerySet,
+    natural_key_after,
+)
 from core.validators import is_site_path, validate_site_path
 
 
-class QuizQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(is_published=True)
-
-    def visible_to(self, user):
-        """Drafts are for editors: learners only ever see published quizzes."""
-        return self if user.is_staff else self.published()
-
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
+class QuizQuerySet(PublishableQuerySet, NaturalKeyQuerySet):
+    pass
 
 
-class Quiz(models.Model):
+class Quiz(NaturalKeyModel, Publishable):
+    # Quiz pages are not cached, so the editors of quizzes preview them.
+    preview_permission = "quizzes.change_quiz"
+
     class Kind(models.TextChoices):
         KNOWLEDGE = "knowledge", "Knowledge quiz"
         CAREER_FIT = "career_fit", "Career-fit quiz"
@@ -51,9 +53,6 @@ class Quiz(models.Model):
         validators=[MinValueValidator(1)],
         help_text="How many questions one sitting draws (all of them if the quiz has fewer).",
     )
-    is_published = models.BooleanField(
-        default=True, help_text="Untick to keep the quiz as a draft that learners cannot see."
-    )
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on the quiz list.")
 
     objects = QuizQuerySet.as_manager()
@@ -67,9 +66,6 @@ class Quiz(models.Model):
 
     def get_absolute_url(self):
         return reverse("quizzes:quiz_detail", args=[self.slug])
-
-    def natural_key(self):
-        return (self.slug,)
 
     @property
     def is_knowledge(self) -> bool:
@@ -100,12 +96,7 @@ ROLE_PAGE_SECTIONS = {
 OLTP_OLAP_ROLE = "data-engineer"
 
 
-class QuestionManager(models.Manager):
-    def get_by_natural_key(self, quiz_slug, position):
-        return self.get(quiz__slug=quiz_slug, position=position)
-
-
-class Question(models.Model):
+class Question(NaturalKeyModel):
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField(default=0)
     text = models.TextField()
@@ -140,7 +131,7 @@ class Question(models.Model):
         "give a path on this site, e.g. /#all-roles-require.",
     )
 
-    objects = QuestionManager()
+    natural_key_fields = ("quiz__slug", "position")
 
     class Meta:
         ordering = ["quiz", "position"]
@@ -151,10 +142,7 @@ class Question(models.Model):
     def __str__(self):
         return self.text if len(self.text) <= 80 else f"{self.text[:79]}…"
 
-    def natural_key(self):
-        return (*self.quiz.natural_key(), self.position)
-
-    natural_key.dependencies = ["quizzes.quiz", "careers.role", "careers.skill"]
+    natural_key = natural_key_after("quizzes.quiz", "careers.role", "careers.skill")
 
     @property
     def answer_url(self) -> str:
@@ -208,14 +196,7 @@ class Question(models.Model):
         return sorted(self.choices.all(), key=lambda c: (rank.get(c.pk, len(rank)), c.position))
 
 
-class ChoiceManager(models.Manager):
-    def get_by_natural_key(self, quiz_slug, question_position, position):
-        return self.get(
-            question__quiz__slug=quiz_slug, question__position=question_position, position=position
-        )
-
-
-class Choice(models.Model):
+class Choice(NaturalKeyModel):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
     position = models.PositiveSmallIntegerField(default=0)
     text = models.CharField(max_length=300)
@@ -223,7 +204,7 @@ class Choice(models.Model):
         default=False, help_text="Knowledge quiz: tick every correct choice (at least one)."
     )
 
-    objects = ChoiceManager()
+    natural_key_fields = ("question__quiz__slug", "question__position", "position")
 
     class Meta:
         ordering = ["position"]
@@ -234,23 +215,10 @@ class Choice(models.Model):
     def __str__(self):
         return self.text
 
-    def natural_key(self):
-        return (*self.question.natural_key(), self.position)
-
-    natural_key.dependencies = ["quizzes.question"]
+    natural_key = natural_key_after("quizzes.question")
 
 
-class ChoiceWeightManager(models.Manager):
-    def get_by_natural_key(self, quiz_slug, question_position, choice_position, role_slug):
-        return self.get(
-            choice__question__quiz__slug=quiz_slug,
-            choice__question__position=question_position,
-            choice__position=choice_position,
-            role__slug=role_slug,
-        )
-
-
-class ChoiceWeight(models.Model):
+class ChoiceWeight(NaturalKeyModel):
     """Career-fit quiz: how strongly picking a choice points towards a role."""
 
     choice = models.ForeignKey(Choice, on_delete=models.CASCADE, related_name="weights")
@@ -259,7 +227,12 @@ class ChoiceWeight(models.Model):
         default=1, validators=[MinValueValidator(1)], help_text="1 = a hint, 3 = a strong sign."
     )
 
-    objects = ChoiceWeightManager()
+    natural_key_fields = (
+        "choice__question__quiz__slug",
+        "choice__question__position",
+        "choice__position",
+        "role__slug",
+    )
 
     class Meta:
         ordering = ["choice", "-weight", "role__position"]
@@ -273,10 +246,7 @@ class ChoiceWeight(models.Model):
     def __str__(self):
         return f"{self.choice} → {self.role.short_name} ({self.weight})"
 
-    def natural_key(self):
-        return (*self.choice.natural_key(), self.role.slug)
-
-    natural_key.dependencies = ["quizzes.choice", "careers.role"]
+    natural_key = natural_key_after("quizzes.choice", "careers.role")
 
 
 # --- Learner data -------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from core.http import HtmxHttpRequest
+from core.models import ContentStatus
 from quizzes.forms import AnswerForm
 from quizzes.models import HISTORY_PAGE_SIZE, Answer, Quiz, Sitting
 from quizzes.results import fit_result, knowledge_result
@@ -33,8 +34,8 @@ def _visitor_sittings(request: HttpRequest):
     """The visitor's own sittings, and nobody else's: by account when signed in, else by the
     ids this browser's session holds."""
     sittings = Sitting.objects.select_related("quiz")
-    if not request.user.is_staff:
-        sittings = sittings.filter(quiz__is_published=True)
+    if not Quiz.shows_drafts_to(request.user):
+        sittings = sittings.filter(quiz__status=ContentStatus.PUBLISHED)
     if request.user.is_authenticated:
         return sittings.filter(user=request.user)
     return sittings.filter(user__isnull=True, pk__in=session_sitting_ids(request.session))

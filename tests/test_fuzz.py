@@ -387,7 +387,7 @@ QUERY_NAMES = [
     "_to_field",
     "_changelist_filters",
     "kind__exact",
-    "is_published__exact",
+    "status__exact",
 ]
 
 

@@ -5,12 +5,15 @@ import random
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.urls import reverse
 
 from careers.models import Role, Skill
+from core.models import ContentStatus
 from quizzes.models import Answer, Choice, ChoiceWeight, Question, Quiz, Sitting, Topic
 from quizzes.services import (
     SESSION_KEY,
@@ -493,7 +496,7 @@ def test_a_quiz_without_questions_cannot_be_started(client):
 
 def test_a_draft_quiz_is_hidden_from_learners_and_shown_to_editors(client, admin_client, quiz):
     sitting = sitting_start(quiz=quiz)
-    Quiz.objects.filter(pk=quiz.pk).update(is_published=False)
+    Quiz.objects.filter(pk=quiz.pk).update(status=ContentStatus.DRAFT)
     assert "Knowledge quiz" not in client.get("/quizzes/").content.decode()
     assert client.get("/quizzes/knowledge/").status_code == 404
     assert client.post("/quizzes/knowledge/sittings/").status_code == 404
@@ -502,6 +505,30 @@ def test_a_draft_quiz_is_hidden_from_learners_and_shown_to_editors(client, admin
     session.save()
     assert client.get(sitting.get_absolute_url()).status_code == 404
     assert "Draft" in admin_client.get("/quizzes/knowledge/").content.decode()
+
+
+def test_a_draft_quiz_is_previewed_by_its_editors_not_by_other_staff(editor_client, quiz):
+    Quiz.objects.filter(pk=quiz.pk).update(status=ContentStatus.DRAFT)
+    assert "Draft preview" in editor_client.get("/quizzes/knowledge/").content.decode()
+    staff = Client()
+    staff.force_login(get_user_model().objects.create_user("staff", is_staff=True))
+    assert staff.get("/quizzes/knowledge/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_giving_quizzes_a_status_keeps_every_quiz_published_or_draft():
+    executor = MigrationExecutor(connection)
+    before = [("quizzes", "0003_validate_answer_path")]
+    executor.migrate(before)
+    OldQuiz = executor.loader.project_state(before).apps.get_model("quizzes", "Quiz")
+    OldQuiz.objects.create(slug="live", title="Live", intro=".", is_published=True)
+    OldQuiz.objects.create(slug="hidden", title="Hidden", intro=".", is_published=False)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    statuses = dict(Quiz.objects.values_list("slug", "status"))
+    assert statuses == {"live": ContentStatus.PUBLISHED, "hidden": ContentStatus.DRAFT}
 
 
 # --- History, export and the session → account merge --------------------------------------
