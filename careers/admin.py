@@ -6,6 +6,7 @@ from careers.models import (
     CareerLevel,
     ComparisonAspect,
     DataSystem,
+    Diagram,
     EntryPath,
     Guidance,
     LifecycleStage,
@@ -108,6 +109,7 @@ class RoleAdmin(ContentAdmin):
         ("Career", {"fields": ["progression_notes"]}),
         ("Collaboration", {"fields": ["collaborators", "other_collaborators"]}),
         ("Example work", {"fields": ["example_title", "example_code"]}),
+        ("Illustration", {"fields": ["diagram"]}),
     ]
 
     def get_queryset(self, request):
@@ -231,3 +233,35 @@ class GuidanceAdmin(ContentAdmin):
     list_filter = ["kind"]
     search_fields = ["title", "text"]
     filter_horizontal = ["roles"]
+
+
+@admin.register(Diagram)
+class DiagramAdmin(ContentAdmin):
+    list_display = ["title", "kind", "shown_on"]
+    list_filter = ["kind"]
+    search_fields = ["title", "steps", "kpis"]
+    prepopulated_fields = {"slug": ["title"]}
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind"]}),
+        (
+            "Steps",
+            {
+                "description": "For OLTP vs OLAP (its ETL steps), a workflow or an architecture.",
+                "fields": ["steps", "loop_from", "loop_to"],
+            },
+        ),
+        (
+            "Sample dashboard",
+            {
+                "description": "Made-up figures, shown as illustrative sample data.",
+                "fields": ["tools", "kpis", "filters", "trend", "categories", "channels"],
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("roles")
+
+    @admin.display(description="Shown on")
+    def shown_on(self, diagram):
+        return ", ".join(role.name for role in diagram.roles.all()) or "—"

@@ -155,6 +155,14 @@ class Role(models.Model):
     example_code = models.TextField(
         blank=True, help_text="Python code showing the role's typical work."
     )
+    diagram = models.ForeignKey(
+        "Diagram",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="roles",
+        help_text="The illustration the role's page shows, if any.",
+    )
     status = models.CharField(
         max_length=10,
         choices=ContentStatus,
@@ -775,6 +783,126 @@ class Guidance(models.Model):
     @property
     def items(self):
         return lines(self.text)
+
+
+def cells(text: str) -> list[list[str]]:
+    """The lines of a text field split on “|”: "Jan | 82" gives ["Jan", "82"]."""
+    return [[cell.strip() for cell in line.split("|")] for line in lines(text)]
+
+
+def items_in(cell: str) -> list[str]:
+    """A cell's comma-separated list: "pandas, NumPy" gives ["pandas", "NumPy"]."""
+    return [item.strip() for item in cell.split(",") if item.strip()]
+
+
+class Diagram(models.Model):
+    """What a role page's illustration says. The material describes some flows only in prose
+    (ETL between OLTP and OLAP, an analyst's dashboard, the data science workflow, a production
+    ML system); how each kind is drawn is code (`careers/diagrams/`), its words and sample
+    numbers are here. A role page shows the diagram its role's `diagram` names."""
+
+    class Kind(models.TextChoices):
+        DATA_SYSTEMS = "data_systems", "OLTP vs OLAP, with the ETL steps between them"
+        DASHBOARD = "dashboard", "A sample dashboard"
+        WORKFLOW = "workflow", "A workflow, stage by stage"
+        ARCHITECTURE = "architecture", "A system's architecture"
+
+    # Which text fields each kind draws from, and the cells each line of them has.
+    FIELDS = {
+        Kind.DATA_SYSTEMS: {"steps": ("name", "does")},
+        Kind.WORKFLOW: {"steps": ("name", "does", "tools", "produces")},
+        Kind.ARCHITECTURE: {"steps": ("name", "does", "tools")},
+        Kind.DASHBOARD: {
+            "kpis": ("label", "value", "change"),
+            "filters": ("name", "value"),
+            "trend": ("month", "number"),
+            "categories": ("category", "number"),
+            "channels": ("channel", "number"),
+        },
+    }
+
+    slug = models.SlugField(unique=True)
+    kind = models.CharField(
+        max_length=16,
+        choices=Kind,
+        help_text="How it is drawn. OLTP vs OLAP also shows the data systems.",
+    )
+    title = models.CharField(max_length=120, help_text="The heading above it on the role page.")
+    steps = models.TextField(
+        blank=True,
+        help_text="One step per line, its parts separated by “|”: ETL: name | what it does. "
+        "Workflow: name (short name) | what it does | tools | what it produces. "
+        "Architecture: name | what it does | tools; a line with no “|” starts a row and names "
+        "it. Tools are separated by commas, as slugs or names; a heading of the role's tool "
+        "list brings every tool under it. Only the tools the role lists are shown.",
+    )
+    loop_from = models.CharField(
+        max_length=80, blank=True, help_text="Architecture: the step its feedback loop starts at."
+    )
+    loop_to = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="Workflow and architecture: the step the feedback loop goes back to.",
+    )
+    tools = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Dashboard: what it is built with, as slugs or names separated by commas; "
+        "the caption names those the role lists.",
+    )
+    kpis = models.TextField(
+        blank=True,
+        help_text="Dashboard: one key figure per line: label | value | change. A change that "
+        "starts with − or - is shown as a fall.",
+    )
+    filters = models.TextField(blank=True, help_text="Dashboard: one per line: name | value.")
+    trend = models.TextField(
+        blank=True,
+        help_text="Dashboard: revenue by month, one per line: month | thousands of dollars.",
+    )
+    categories = models.TextField(
+        blank=True,
+        help_text="Dashboard: revenue by category, one per line: category | thousands of dollars.",
+    )
+    channels = models.TextField(
+        blank=True,
+        help_text="Dashboard: visitors by channel, one per line: channel | percent; they add up "
+        "to 100.",
+    )
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        errors = {}
+        for name, parts in self.FIELDS.get(self.kind, {}).items():
+            rows = cells(getattr(self, name))
+            for number, row in enumerate(rows, start=1):
+                heading = self.kind == self.Kind.ARCHITECTURE and len(row) == 1
+                if len(row) > len(parts) or (len(row) < 2 and not heading):
+                    errors[name] = f"Line {number}: write {' | '.join(parts)}."
+                elif parts[-1] == "number" and not row[-1].isdigit():
+                    errors[name] = f"Line {number}: “{row[-1]}” is not a whole number."
+            if errors.get(name) or name not in ("trend", "categories", "channels"):
+                continue
+            if len(rows) < (2 if name == "trend" else 1):
+                errors[name] = "The chart needs more lines than this."
+            elif name == "channels" and sum(int(row[-1]) for row in rows) != 100:
+                errors[name] = "The percentages must add up to 100."
+        names = {row[0] for row in cells(self.steps) if len(row) > 1}
+        for name in ("loop_from", "loop_to"):
+            if getattr(self, name) and getattr(self, name) not in names:
+                errors[name] = "Give the name of one of the steps."
+        if errors:
+            raise ValidationError(errors)
 
 
 def role_detail_prefetches(visible_roles=None):

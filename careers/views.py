@@ -11,6 +11,7 @@ from careers.charts import salary_scale_top
 from careers.models import (
     ComparisonAspect,
     DataSystem,
+    Diagram,
     EntryPath,
     Guidance,
     LifecycleStage,
@@ -26,10 +27,6 @@ from careers.models import (
     role_detail_prefetches,
 )
 from core.cache import cache_for_visitors, content_part
-
-# The role whose page explains OLTP vs OLAP: the material introduces them as the two kinds
-# of system data engineers work with.
-DATA_SYSTEMS_ROLE = "data-engineer"
 
 
 @require_safe
@@ -83,7 +80,9 @@ def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def _role_content(viewer, slug: str) -> dict:
     visible = Role.objects.visible_to(viewer)
     role = get_object_or_404(
-        visible.select_related("roadmap").prefetch_related(*role_detail_prefetches(visible)),
+        visible.select_related("roadmap", "diagram").prefetch_related(
+            *role_detail_prefetches(visible)
+        ),
         slug=slug,
     )
     points = {kind: [] for kind in RolePoint.Kind.values}
@@ -95,9 +94,14 @@ def _role_content(viewer, slug: str) -> dict:
         "technical_skills": _technical_skills_by_tier(role.role_skills.all()),
         "other_skills": _skills_by_group(role.role_skills.all()),
         "tools_by_source": _tools_by_source(role.role_tools.all()),
-        "data_systems": list(DataSystem.objects.all()) if role.slug == DATA_SYSTEMS_ROLE else [],
+        "data_systems": list(DataSystem.objects.all()) if _shows_data_systems(role) else [],
         "other_roles": list(visible.exclude(pk=role.pk).only("slug", "name", "short_name")),
     }
+
+
+def _shows_data_systems(role) -> bool:
+    """Whether the role's page explains OLTP vs OLAP (its diagram says so, in the admin)."""
+    return role.diagram is not None and role.diagram.kind == Diagram.Kind.DATA_SYSTEMS
 
 
 def _technical_skills_by_tier(role_skills):

@@ -10,6 +10,7 @@ CONTENT_FILES = {
         "careers.ToolCategory",
         "careers.Tool",
         "careers.Skill",
+        "careers.Diagram",
         "careers.Role",
         "careers.RoleStage",
         "careers.RolePoint",

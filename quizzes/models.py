@@ -92,7 +92,8 @@ ROLE_PAGE_SECTIONS = {
     Topic.CAREER_PATHS: "career",
     Topic.INTERESTS: "choose-if",
 }
-# The role whose page explains OLTP vs OLAP (careers.views.DATA_SYSTEMS_ROLE).
+# The role whose page explains OLTP vs OLAP: its diagram (Role.diagram, in the fixtures) is that
+# one. Looking it up would cost a query per answer link; the address is part of the URL contract.
 OLTP_OLAP_ROLE = "data-engineer"
 
 

@@ -14,6 +14,7 @@ from careers.models import (
     CareerLevel,
     ComparisonAspect,
     DataSystem,
+    Diagram,
     EntryPath,
     Guidance,
     LifecycleStage,
@@ -101,6 +102,14 @@ def build_content(scale: int = 1) -> list[Role]:
             AspectValue.objects.create(aspect=aspect, role=role, text=f"{aspect.name} of {role}")
     for role in roles:
         role.collaborators.set([other for other in roles if other != role][:3])
+    roles[1].diagram = Diagram.objects.create(
+        slug="diagram-0",
+        kind=Diagram.Kind.WORKFLOW,
+        title="Diagram 0",
+        steps="Stage 0 (S0) | Does 0 | Tool 0, Heading 1 | Thing 0\nStage 1 | Does 1 | | ",
+        loop_to="Stage 0",
+    )
+    roles[1].save(update_fields=["diagram"])
     for n in range(2 * scale):
         DataSystem.objects.create(
             slug=f"system-{n}",

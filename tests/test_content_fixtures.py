@@ -9,6 +9,7 @@ from careers.models import (
     CareerLevel,
     ComparisonAspect,
     DataSystem,
+    Diagram,
     EntryPath,
     Guidance,
     LifecycleStage,
@@ -39,6 +40,7 @@ EXPECTED_COUNTS = {  # referenced models first
     ToolCategory: 20,
     Tool: 77,
     Skill: 75,
+    Diagram: 4,
     Role: 9,
     RoleStage: 16,
     RolePoint: 134,
@@ -604,3 +606,17 @@ def test_the_supporting_facts_are_verbatim():
     path = Guidance.objects.get(kind="choosing_path", position=1)
     assert path.title == "Love coding & infrastructure?"
     assert sorted(path.roles.values_list("slug", flat=True)) == ["data-engineer", "ml-engineer"]
+
+
+def test_the_core_roles_show_the_diagrams_the_material_asks_for():
+    shown = Role.objects.filter(diagram__isnull=False).values_list("slug", "diagram__kind")
+    assert dict(shown) == {
+        "data-engineer": "data_systems",
+        "data-analyst": "dashboard",
+        "data-scientist": "workflow",
+        "ml-engineer": "architecture",
+    }
+    for diagram in Diagram.objects.all():
+        diagram.full_clean()  # as an editor's save in the admin checks it
+    etl = Diagram.objects.get(kind="data_systems").steps
+    assert [line.split(" | ")[0] for line in etl.splitlines()] == ["Extract", "Transform", "Load"]

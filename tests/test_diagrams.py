@@ -1,11 +1,17 @@
 """The diagrams: drawn from the database (an editor's change shows up), each with a text
 alternative, no inline styles or scripts (strict CSP), and no extra query per row."""
 
+import json
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.core import serializers
+from django.core.exceptions import ValidationError
 
-from careers.models import DataSystem, Role, RoleTool, Tool, ToolCategory
+from careers.diagrams.drawing import axis_top
+from careers.models import DataSystem, Diagram, Role, RoleTool, Tool, ToolCategory
 from core.cache import live_parts
 from roadmaps.models import Status
 from roadmaps.services import progress_set
@@ -17,13 +23,28 @@ SLUGS = ["data-engineer", "data-analyst", "data-scientist", "ml-engineer"]
 CORE_FOUR = "/compare/?" + "&".join(f"roles={slug}" for slug in SLUGS)
 
 
+def the_sites_diagrams() -> dict[str, Diagram]:
+    """The diagrams of fixtures/careers.json, saved: {role slug: the diagram it shows}."""
+    objects = json.loads((Path(settings.BASE_DIR) / "fixtures" / "careers.json").read_text())
+    rows = [row for row in objects if row["model"] == "careers.diagram"]
+    for row in serializers.deserialize("python", rows):
+        row.save()
+    return {
+        row["fields"]["slug"]: Diagram.objects.get_by_natural_key(*row["fields"]["diagram"])
+        for row in objects
+        if row["model"] == "careers.role" and row["fields"]["diagram"]
+    }
+
+
 def build_site(scale: int = 1) -> list[Role]:
-    """The test content with its first four roles as the four core roles, and the tools the
-    data scientist's workflow and the ML engineer's architecture look for."""
+    """The test content with its first four roles as the four core roles showing the site's
+    diagrams, and the tools the data scientist's workflow and the ML engineer's architecture
+    look for."""
     roles = build_content(scale=3 * scale)  # six roles: the core four and two others
+    diagrams = the_sites_diagrams()
     for role, slug in zip(roles, SLUGS, strict=False):
-        role.slug, role.kind = slug, Role.Kind.CORE
-        role.save(update_fields=["slug", "kind"])
+        role.slug, role.kind, role.diagram = slug, Role.Kind.CORE, diagrams[slug]
+        role.save(update_fields=["slug", "kind", "diagram"])
     category = ToolCategory.objects.create(slug="diagram-tools", name="Diagram tools")
     pandas = Tool.objects.create(slug="pandas", name="pandas", category=category)
     mlflow = Tool.objects.create(slug="mlflow", name="MLflow", category=category)
@@ -132,12 +153,26 @@ def test_the_ml_engineer_page_shows_the_architecture_and_the_retraining_loop(cli
 
 def test_other_role_pages_have_no_role_diagram(client):
     build_site()
+    html = page(client, "/roles/role-4/")
+    assert 'id="role-diagram"' not in html
+    assert "systems-diagram" not in html
+
+
+def test_a_role_shows_the_diagram_it_names_whatever_its_slug(client):
+    build_site()
     role = Role.objects.get(slug="ml-engineer")
     role.slug = "role-x"
+    role.save()
+    assert "architecture-diagram" in page(client, "/roles/role-x/")
+    role.diagram = None
     role.save()
     html = page(client, "/roles/role-x/")
     assert 'id="role-diagram"' not in html
     assert "systems-diagram" not in html
+    engineer = Role.objects.get(slug="data-engineer")
+    engineer.diagram = None
+    engineer.save()
+    assert "systems-diagram" not in page(client, "/roles/data-engineer/")
 
 
 def test_the_comparison_matrix_shows_for_the_four_core_roles_only(client):
@@ -221,6 +256,74 @@ def test_renaming_or_removing_a_data_scientist_tool_changes_the_workflow(client)
     RoleTool.objects.get(role__slug="data-scientist", tool__slug="mlflow").delete()
     workflow = figure(page(client, "/roles/data-scientist/"), "workflow-diagram")
     assert "MLflow" not in workflow
+
+
+def test_an_editors_change_to_a_diagrams_words_and_numbers_shows_up(client):
+    build_site()
+    page(client, "/roles/data-analyst/")  # cached for visitors, until content changes
+    diagram = Diagram.objects.get(slug="sample-dashboard")
+    diagram.title = "A sales dashboard"
+    diagram.kpis = "Orders | 1,204 | −3% vs last week"
+    diagram.channels = "Referral | 60\nDirect | 40"
+    diagram.save()
+    html = page(client, "/roles/data-analyst/")
+    assert '<h2 id="role-diagram" class="h3">A sales dashboard</h2>' in html
+    dashboard = figure(html, "dashboard-diagram")
+    assert '<span class="kpi-label">Orders</span>' in dashboard
+    assert '<span class="kpi-label">Revenue</span>' not in dashboard
+    assert "kpi-down" in dashboard and "kpi-up" not in dashboard
+    assert "Referral <strong>60%</strong>" in dashboard
+
+
+def test_the_architecture_takes_its_rows_steps_and_loop_from_the_diagram(client):
+    build_site()
+    diagram = Diagram.objects.get(slug="ml-system-architecture")
+    diagram.steps = "Offline\nTrain | Fit models. | Monitoring\nOnline\nServe | Answer. | grafana"
+    diagram.loop_from, diagram.loop_to = "Serve", "Train"
+    diagram.save()
+    architecture = figure(page(client, "/roles/ml-engineer/"), "architecture-diagram")
+    assert '<p class="arch-row-name">Offline</p>' in architecture
+    assert '<p class="arch-row-name">Online</p>' in architecture
+    assert "Data ingestion" not in architecture
+    # Grafana twice: under the role's "Monitoring" heading, and by its slug.
+    assert architecture.count('<li class="tool-chip">Grafana</li>') == 2
+    assert "(Serve → Train)" in architecture
+
+
+def test_an_editor_gives_another_role_a_diagram_with_that_roles_tools(client):
+    build_site()
+    role = Role.objects.get(slug="role-4")
+    role.diagram = Diagram.objects.get(slug="data-science-workflow")
+    role.save()
+    workflow = figure(page(client, "/roles/role-4/"), "workflow-diagram")
+    assert "Exploratory data analysis" in workflow
+    assert '<li class="tool-chip">pandas</li>' not in workflow  # the data scientist's tool
+
+
+def test_a_diagrams_malformed_lines_are_refused_with_their_line_number():
+    diagram = Diagram(
+        slug="sample",
+        kind=Diagram.Kind.DASHBOARD,
+        title="Sample",
+        trend="Jan | 82\nFeb | lots",
+        categories="Books | 1 | 2",
+        channels="Email | 60\nSocial | 30",
+    )
+    with pytest.raises(ValidationError) as refused:
+        diagram.full_clean()
+    assert refused.value.message_dict == {
+        "trend": ["Line 2: “lots” is not a whole number."],
+        "categories": ["Line 1: write category | number."],
+        "channels": ["The percentages must add up to 100."],
+    }
+    workflow = Diagram(slug="w", kind=Diagram.Kind.WORKFLOW, title="W", steps="A | a", loop_to="B")
+    with pytest.raises(ValidationError) as refused:
+        workflow.full_clean()
+    assert refused.value.message_dict == {"loop_to": ["Give the name of one of the steps."]}
+
+
+def test_the_trend_axis_rounds_the_highest_value_up():
+    assert [axis_top(values) for values in ([82, 142], [9], [1230], [0])] == [150, 9, 1500, 1]
 
 
 def test_changing_an_oltp_characteristic_changes_the_split_view(client):

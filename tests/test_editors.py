@@ -38,7 +38,8 @@ def _change(client, obj, **changes):
 
 
 @pytest.mark.parametrize(
-    "model", ["role", "skill", "tool", "careerlevel", "roadmap", "roadmapstep", "resource"]
+    "model",
+    ["role", "skill", "tool", "careerlevel", "diagram", "roadmap", "roadmapstep", "resource"],
 )
 def test_editors_can_add_change_and_delete_content(editor, model):
     app = "roadmaps" if model.startswith(("roadmap", "resource")) else "careers"

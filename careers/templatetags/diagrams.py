@@ -9,7 +9,7 @@ from itertools import groupby
 
 from django import template
 
-from careers import diagrams
+from careers.diagrams import illustrations, matrix, salaries, team
 from careers.models import TeamHandoff, TeamMember
 
 register = template.Library()
@@ -26,19 +26,19 @@ def team_structure(context):
         tiers = [list(row) for _, row in groupby(members, key=lambda member: member.tier)]
     if handoffs is None:
         handoffs = TeamHandoff.objects.select_related("source", "target")
-    return {"rows": diagrams.team_structure(tiers, handoffs)}
+    return {"rows": team.team_structure(tiers, handoffs)}
 
 
 @register.inclusion_tag("diagrams/stage_map.html")
 def stage_map(stages):
-    return {"stages": diagrams.stage_map(stages)}
+    return {"stages": team.stage_map(stages)}
 
 
 @register.inclusion_tag("careers/includes/salary_chart.html")
 def role_salaries(*role_lists):
     roles = [role for roles in role_lists for role in roles]
     return {
-        **diagrams.role_salaries(roles),
+        **salaries.role_salaries(roles),
         "caption": f"Salary ranges of all {len(roles)} roles, from the lowest entry level "
         "to the highest senior level",
         "show_role": True,
@@ -46,18 +46,18 @@ def role_salaries(*role_lists):
 
 
 @register.inclusion_tag("diagrams/data_systems.html")
-def data_systems(systems):
-    return diagrams.data_systems(systems)
+def data_systems(systems, diagram):
+    return illustrations.data_systems(systems, diagram)
 
 
 @register.inclusion_tag("diagrams/role_diagram.html")
 def role_diagram(role):
-    return {"diagram": diagrams.role_diagram(role)}
+    return {"diagram": illustrations.role_diagram(role)}
 
 
 @register.inclusion_tag("diagrams/comparison_matrix.html")
 def comparison_matrix(roles):
     """The matrix of the four core roles; nothing for any other selection."""
-    if not roles or not diagrams.is_core_four(roles):
+    if not roles or not matrix.is_core_four(roles):
         return {"matrix": None}
-    return {"matrix": diagrams.comparison_matrix(roles)}
+    return {"matrix": matrix.comparison_matrix(roles)}
