@@ -18,6 +18,16 @@ class RoadmapAdmin(ContentAdmin):
     list_filter = ["status"]
     list_select_related = ["role"]
     search_fields = ["role__name", "intro"]
+    fieldsets = [
+        (None, {"fields": ["role", "intro"]}),
+        (
+            "Publishing",
+            {
+                "fields": ["status", "last_reviewed"],
+                "description": "A roadmap can be published only when every level has steps.",
+            },
+        ),
+    ]
     inlines = [RoadmapLevelInline]
 
     def get_queryset(self, request):

@@ -3,8 +3,7 @@ each role's branch, and the visitor's progress coloured in. Computed from prefet
 drawn by `templates/diagrams/roadmap_timeline.html` and `roadmaps_timeline.html`."""
 
 from careers.diagrams import role_color
-from roadmaps.models import Progress, Stage, Status
-from roadmaps.services import session_progress
+from roadmaps.models import Stage, Status
 
 STATUS_MARKS = {
     Status.DONE: "✓",
@@ -12,15 +11,6 @@ STATUS_MARKS = {
     Status.SKIPPED: "–",
     Status.NOT_STARTED: "",
 }
-
-
-def visitor_statuses(request) -> dict:
-    """The visitor's statuses (one query when signed in; the session otherwise)."""
-    if request is None:
-        return {}
-    if request.user.is_authenticated:
-        return Progress.objects.for_user(request.user).statuses()
-    return {key: status for key, (status, _) in session_progress(request.session).items()}
 
 
 def _chip(step, status) -> dict:

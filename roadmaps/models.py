@@ -13,8 +13,15 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 
-from careers.models import Role, Skill, SlugManager
-from core.models import ContentStatus, can_preview_drafts
+from careers.models import Role, Skill
+from core.models import (
+    ContentStatus,
+    NaturalKeyModel,
+    NaturalKeyQuerySet,
+    Publishable,
+    PublishableQuerySet,
+    natural_key_after,
+)
 from core.validators import WEB_URL_MESSAGE, is_web_url, validate_web_url
 
 NOTE_MAX_LENGTH = 2000
@@ -77,32 +84,18 @@ class Tally:
         return bool(self.done or self.skipped or self.learning)
 
 
-class RoadmapQuerySet(models.QuerySet):
+class RoadmapQuerySet(PublishableQuerySet, NaturalKeyQuerySet):
     def published(self):
-        return self.filter(status=ContentStatus.PUBLISHED, role__status=ContentStatus.PUBLISHED)
-
-    def visible_to(self, user):
-        return self if can_preview_drafts(user) else self.published()
-
-    def get_by_natural_key(self, role_slug):
-        return self.get(role__slug=role_slug)
+        """A published roadmap of a published role."""
+        return super().published().filter(role__status=ContentStatus.PUBLISHED)
 
 
-class Roadmap(models.Model):
+class Roadmap(NaturalKeyModel, Publishable):
     role = models.OneToOneField(Role, on_delete=models.CASCADE, related_name="roadmap")
     intro = models.TextField(help_text="What this roadmap leads to, in a short paragraph.")
-    status = models.CharField(
-        max_length=10,
-        choices=ContentStatus,
-        default=ContentStatus.PUBLISHED,
-        help_text="Drafts are hidden from learners; editors preview them on the site. A "
-        "roadmap can be published only when every level has steps.",
-    )
-    last_reviewed = models.DateField(
-        null=True, blank=True, help_text="When an editor last checked this roadmap."
-    )
 
     objects = RoadmapQuerySet.as_manager()
+    natural_key_fields = ("role__slug",)
 
     class Meta:
         ordering = ["role__position"]
@@ -113,10 +106,7 @@ class Roadmap(models.Model):
     def get_absolute_url(self):
         return reverse("roadmaps:roadmap_detail", args=[self.role.slug])
 
-    def natural_key(self):
-        return self.role.natural_key()
-
-    natural_key.dependencies = ["careers.role"]
+    natural_key = natural_key_after("careers.role")
 
     @property
     def slug(self) -> str:
@@ -124,7 +114,7 @@ class Roadmap(models.Model):
 
     @property
     def is_draft(self) -> bool:
-        return self.status == ContentStatus.DRAFT or self.role.status == ContentStatus.DRAFT
+        return super().is_draft or self.role.is_draft
 
     def clean(self):
         if self.status != ContentStatus.PUBLISHED or self.pk is None:
@@ -146,19 +136,14 @@ class Roadmap(models.Model):
         return Tally.of(self.steps(), statuses)
 
 
-class RoadmapLevelManager(models.Manager):
-    def get_by_natural_key(self, role_slug, stage):
-        return self.get(roadmap__role__slug=role_slug, stage=stage)
-
-
-class RoadmapLevel(models.Model):
+class RoadmapLevel(NaturalKeyModel):
     roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="levels")
     stage = models.CharField(max_length=12, choices=Stage)
     title = models.CharField(max_length=80, help_text='e.g. "Foundation" or "Core Skills".')
     duration = models.CharField(max_length=40, help_text='e.g. "0–6 months" or "18+ months".')
     summary = models.TextField(blank=True)
 
-    objects = RoadmapLevelManager()
+    natural_key_fields = ("roadmap__role__slug", "stage")
 
     class Meta:
         ordering = ["roadmap__role__position", stage_order()]
@@ -169,10 +154,7 @@ class RoadmapLevel(models.Model):
     def __str__(self):
         return f"{self.roadmap.role.short_name}: {self.get_stage_display()} — {self.title}"
 
-    def natural_key(self):
-        return (*self.roadmap.natural_key(), self.stage)
-
-    natural_key.dependencies = ["roadmaps.roadmap"]
+    natural_key = natural_key_after("roadmaps.roadmap")
 
     @property
     def anchor(self) -> str:
@@ -182,14 +164,12 @@ class RoadmapLevel(models.Model):
         return Tally.of(self.steps.all(), statuses)
 
 
-class Project(models.Model):
+class Project(NaturalKeyModel):
     """A portfolio project; shared by roadmaps like skills are, so progress on it is too."""
 
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=120, unique=True)
     description = models.TextField(blank=True)
-
-    objects = SlugManager()
 
     class Meta:
         ordering = ["name"]
@@ -197,16 +177,8 @@ class Project(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
 
-
-class RoadmapStepManager(models.Manager):
-    def get_by_natural_key(self, role_slug, stage, position):
-        return self.get(level__roadmap__role__slug=role_slug, level__stage=stage, position=position)
-
-
-class RoadmapStep(models.Model):
+class RoadmapStep(NaturalKeyModel):
     """One thing to learn (a shared skill) or to build (a project) at a roadmap level."""
 
     level = models.ForeignKey(RoadmapLevel, on_delete=models.CASCADE, related_name="steps")
@@ -227,7 +199,7 @@ class RoadmapStep(models.Model):
     )
     explanation = models.TextField(blank=True, help_text="Why and how to learn it, briefly.")
 
-    objects = RoadmapStepManager()
+    natural_key_fields = ("level__roadmap__role__slug", "level__stage", "position")
 
     class Meta:
         ordering = ["level__roadmap__role__position", stage_order("level__stage"), "position"]
@@ -246,10 +218,7 @@ class RoadmapStep(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (*self.level.natural_key(), self.position)
-
-    natural_key.dependencies = ["roadmaps.roadmaplevel", "careers.skill", "roadmaps.project"]
+    natural_key = natural_key_after("roadmaps.roadmaplevel", "careers.skill", "roadmaps.project")
 
     def clean(self):
         if (self.skill_id is None) == (self.project_id is None):
@@ -279,17 +248,7 @@ class RoadmapStep(models.Model):
         return ("project", self.project.slug) if self.project_id else ("skill", self.skill.slug)
 
 
-class ResourceManager(models.Manager):
-    def get_by_natural_key(self, role_slug, stage, step_position, position):
-        return self.get(
-            step__level__roadmap__role__slug=role_slug,
-            step__level__stage=stage,
-            step__position=step_position,
-            position=position,
-        )
-
-
-class Resource(models.Model):
+class Resource(NaturalKeyModel):
     step = models.ForeignKey(RoadmapStep, on_delete=models.CASCADE, related_name="resources")
     position = models.PositiveSmallIntegerField(default=0)
     title = models.CharField(max_length=160)
@@ -300,7 +259,12 @@ class Resource(models.Model):
     )
     is_free = models.BooleanField(default=True)
 
-    objects = ResourceManager()
+    natural_key_fields = (
+        "step__level__roadmap__role__slug",
+        "step__level__stage",
+        "step__position",
+        "position",
+    )
 
     class Meta:
         ordering = ["position"]
@@ -317,10 +281,7 @@ class Resource(models.Model):
         not an http(s) address, so it is never rendered as a link."""
         return self.url if is_web_url(self.url) else ""
 
-    def natural_key(self):
-        return (*self.step.natural_key(), self.position)
-
-    natural_key.dependencies = ["roadmaps.roadmapstep"]
+    natural_key = natural_key_after("roadmaps.roadmapstep")
 
 
 def roadmap_prefetches():

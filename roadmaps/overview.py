@@ -5,6 +5,7 @@ from django.http import HttpRequest
 
 from core.cache import content_part
 from roadmaps.models import Progress, Roadmap, roadmap_prefetches
+from roadmaps.services import session_progress
 
 
 def roadmaps_visible_to(viewer):
@@ -19,6 +20,14 @@ def roadmaps_visible_to(viewer):
 def visible_roadmaps(request: HttpRequest) -> list[Roadmap]:
     """The roadmaps this viewer may see, with all their steps, from the content cache."""
     return content_part(request, "roadmaps", lambda: list(roadmaps_visible_to(request.user)))
+
+
+def visitor_statuses(request: HttpRequest) -> dict[tuple[str, str], str]:
+    """The visitor's statuses: from the database when signed in (one query), else from the
+    session."""
+    if request.user.is_authenticated:
+        return Progress.objects.for_user(request.user).statuses()
+    return {key: status for key, (status, _) in session_progress(request.session).items()}
 
 
 def progress_overview(user, request: HttpRequest) -> dict:

@@ -23,20 +23,17 @@ from roadmaps.models import (
     Stage,
     Status,
 )
-from roadmaps.overview import progress_overview, roadmaps_visible_to, visible_roadmaps
+from roadmaps.overview import (
+    progress_overview,
+    roadmaps_visible_to,
+    visible_roadmaps,
+    visitor_statuses,
+)
 from roadmaps.services import (
     note_save,
     progress_set,
-    session_progress,
     session_progress_set,
 )
-
-
-def _statuses(request: HttpRequest) -> dict[tuple[str, str], str]:
-    """The visitor's statuses: from the database when signed in, else from the session."""
-    if request.user.is_authenticated:
-        return Progress.objects.for_user(request.user).statuses()
-    return {key: status for key, (status, _) in session_progress(request.session).items()}
 
 
 def _get_roadmap(request: HttpRequest, slug: str) -> Roadmap:
@@ -51,7 +48,7 @@ def _get_roadmap(request: HttpRequest, slug: str) -> Roadmap:
 
 @require_safe
 def roadmap_list(request: HttpRequest) -> HttpResponse:
-    statuses = _statuses(request)
+    statuses = visitor_statuses(request)
     roadmaps = [(roadmap, roadmap.progress_for(statuses)) for roadmap in visible_roadmaps(request)]
     return render(
         request,
@@ -61,7 +58,7 @@ def roadmap_list(request: HttpRequest) -> HttpResponse:
 
 
 def _roadmap_context(request: HttpRequest, roadmap: Roadmap) -> dict:
-    statuses = _statuses(request)
+    statuses = visitor_statuses(request)
     notes = {}
     if request.user.is_authenticated:
         notes = {

@@ -3,6 +3,7 @@ from django import template
 from careers import comparison
 from roadmaps import diagrams as roadmap_diagrams
 from roadmaps.models import Progress, Status
+from roadmaps.overview import visitor_statuses
 
 register = template.Library()
 
@@ -22,7 +23,8 @@ def roadmap_timeline(roadmap, levels):
 def roadmaps_timeline(context, roadmaps):
     """Every roadmap on one timeline. `roadmaps` is the list page's (roadmap, tally) pairs;
     the visitor's statuses cost one query when signed in."""
-    statuses = roadmap_diagrams.visitor_statuses(context.get("request"))
+    request = context.get("request")
+    statuses = visitor_statuses(request) if request else {}
     return {
         "stages": roadmap_diagrams.roadmaps_timeline([pair[0] for pair in roadmaps], statuses),
         "has_progress": bool(statuses),
