@@ -124,15 +124,18 @@ def step_status(request: HtmxHttpRequest, slug: str, step_id: int) -> HttpRespon
     if not request.htmx:
         messages.success(request, announcement)
         return redirect(f"{roadmap.get_absolute_url()}#step-{step.pk}")
-    context = _roadmap_context(request, roadmap)
-    context["changed"] = next(
-        entry for item in context["levels"] for entry in item["steps"] if entry["step"] == step
-    )
-    context["changed_level"] = next(item for item in context["levels"] if item["level"] == level)
-    context["announcement"] = (
-        f"{announcement} {level.title}: {context['changed_level']['tally'].percent_done}% done. "
-        f"Roadmap: {context['tally'].percent_done}% done."
-    )
+    # The partial shows the step, its level's tally and the roadmap's: nothing else to fetch.
+    statuses = visitor_statuses(request)
+    level_tally, tally = level.progress_for(statuses), roadmap.progress_for(statuses)
+    context = {
+        "roadmap": roadmap,
+        "statuses": Status,
+        "changed": {"step": step, "status": status},
+        "changed_level": {"level": level, "tally": level_tally},
+        "tally": tally,
+        "announcement": f"{announcement} {level.title}: {level_tally.percent_done}% done. "
+        f"Roadmap: {tally.percent_done}% done.",
+    }
     return render(request, "roadmaps/roadmap_detail.html#status-changed", context)
 
 
