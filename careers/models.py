@@ -12,7 +12,13 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 
-from core.models import ContentStatus, can_preview_drafts
+from core.models import (
+    NaturalKeyModel,
+    NaturalKeyQuerySet,
+    Publishable,
+    PublishableQuerySet,
+    natural_key_after,
+)
 
 
 class Source(models.TextChoices):
@@ -50,23 +56,16 @@ def lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-class SlugManager(models.Manager):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
-
 # --- Lifecycle ---------------------------------------------------------------------------
 
 
-class LifecycleStage(models.Model):
+class LifecycleStage(NaturalKeyModel):
     number = models.PositiveSmallIntegerField(
         unique=True, help_text="Position in the ML development lifecycle, from 1."
     )
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=80)
     description = models.TextField(blank=True, help_text="What happens in this stage.")
-
-    objects = SlugManager()
 
     class Meta:
         ordering = ["number"]
@@ -77,20 +76,11 @@ class LifecycleStage(models.Model):
     def get_absolute_url(self):
         return reverse("careers:lifecycle") + f"#stage-{self.slug}"
 
-    def natural_key(self):
-        return (self.slug,)
-
 
 # --- Roles -------------------------------------------------------------------------------
 
 
-class RoleQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=ContentStatus.PUBLISHED)
-
-    def visible_to(self, user):
-        return self if can_preview_drafts(user) else self.published()
-
+class RoleQuerySet(PublishableQuerySet, NaturalKeyQuerySet):
     def core(self):
         return self.filter(kind=Role.Kind.CORE)
 
@@ -100,11 +90,8 @@ class RoleQuerySet(models.QuerySet):
     def with_ladders(self):
         return self.prefetch_related("levels")
 
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
 
-
-class Role(models.Model):
+class Role(NaturalKeyModel, Publishable):
     class Kind(models.TextChoices):
         CORE = "core", "Core role"
         SPECIALIZED = "specialized", "Specialized role"
@@ -163,15 +150,6 @@ class Role(models.Model):
         related_name="roles",
         help_text="The illustration the role's page shows, if any.",
     )
-    status = models.CharField(
-        max_length=10,
-        choices=ContentStatus,
-        default=ContentStatus.PUBLISHED,
-        help_text="Drafts are hidden from learners; editors preview them on the site.",
-    )
-    last_reviewed = models.DateField(
-        null=True, blank=True, help_text="When an editor last checked this role against the field."
-    )
     stages = models.ManyToManyField(LifecycleStage, through="RoleStage", related_name="roles")
 
     objects = RoleQuerySet.as_manager()
@@ -184,13 +162,6 @@ class Role(models.Model):
 
     def get_absolute_url(self):
         return reverse("careers:role_detail", args=[self.slug])
-
-    def natural_key(self):
-        return (self.slug,)
-
-    @property
-    def is_draft(self) -> bool:
-        return self.status == ContentStatus.DRAFT
 
     @property
     def progression(self) -> list[str]:
@@ -214,12 +185,7 @@ class Role(models.Model):
         return salary_text(*salary_range)
 
 
-class RoleStageManager(models.Manager):
-    def get_by_natural_key(self, role_slug, stage_slug):
-        return self.get(role__slug=role_slug, stage__slug=stage_slug)
-
-
-class RoleStage(models.Model):
+class RoleStage(NaturalKeyModel):
     """A lifecycle stage a role focuses on, in the words of the source that says so."""
 
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="role_stages")
@@ -230,7 +196,7 @@ class RoleStage(models.Model):
     note = models.CharField(max_length=300, blank=True, help_text="Shown beside the stage.")
     source = models.CharField(max_length=10, choices=Source, default=Source.NOTES)
 
-    objects = RoleStageManager()
+    natural_key_fields = ("role__slug", "stage__slug")
 
     class Meta:
         ordering = ["stage__number", "role__position"]
@@ -241,21 +207,10 @@ class RoleStage(models.Model):
     def __str__(self):
         return f"{self.role} — {self.stage}"
 
-    def natural_key(self):
-        return (*self.role.natural_key(), *self.stage.natural_key())
-
-    natural_key.dependencies = ["careers.role", "careers.lifecyclestage"]
+    natural_key = natural_key_after("careers.role", "careers.lifecyclestage")
 
 
-class PositionedByRoleManager(models.Manager):
-    """Natural key (role slug, kind, position) for the role's ordered lists."""
-
-    def get_by_natural_key(self, role_slug, *rest):
-        fields = self.model.natural_key_fields
-        return self.get(role__slug=role_slug, **dict(zip(fields, rest, strict=True)))
-
-
-class RolePoint(models.Model):
+class RolePoint(NaturalKeyModel):
     """One item of one of a role's lists: responsibilities, key tasks, inputs, outputs,
     career notes and "choose this role if you…" reasons."""
 
@@ -274,8 +229,7 @@ class RolePoint(models.Model):
     text = models.TextField()
     source = models.CharField(max_length=10, choices=Source, default=Source.CHAPTER)
 
-    objects = PositionedByRoleManager()
-    natural_key_fields = ("kind", "position")
+    natural_key_fields = ("role__slug", "kind", "position")
 
     class Meta:
         ordering = ["role__position", "kind", "position"]
@@ -288,10 +242,7 @@ class RolePoint(models.Model):
     def __str__(self):
         return f"{self.role.short_name}: {self.title or self.text[:60]}"
 
-    def natural_key(self):
-        return (self.role.slug, self.kind, self.position)
-
-    natural_key.dependencies = ["careers.role"]
+    natural_key = natural_key_after("careers.role")
 
 
 # --- Skills ------------------------------------------------------------------------------
@@ -306,15 +257,12 @@ class SkillGroup(models.TextChoices):
     SOFT = "soft", "Soft skills"
 
 
-class SkillQuerySet(models.QuerySet):
+class SkillQuerySet(NaturalKeyQuerySet):
     def for_role(self, role):
         return self.filter(role_skills__role=role)
 
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
 
-
-class Skill(models.Model):
+class Skill(NaturalKeyModel):
     """One row per skill in the whole site: "SQL" is linked to every role that needs it."""
 
     slug = models.SlugField(unique=True, help_text="Part of the page address; keep it stable.")
@@ -341,16 +289,8 @@ class Skill(models.Model):
     def clean(self):
         refuse_other_spelling(self, Skill.objects.all())
 
-    def natural_key(self):
-        return (self.slug,)
 
-
-class RoleSkillManager(models.Manager):
-    def get_by_natural_key(self, role_slug, skill_slug):
-        return self.get(role__slug=role_slug, skill__slug=skill_slug)
-
-
-class RoleSkill(models.Model):
+class RoleSkill(NaturalKeyModel):
     class Tier(models.TextChoices):
         ESSENTIAL = "essential", "Essential"
         IMPORTANT = "important", "Important"
@@ -377,7 +317,7 @@ class RoleSkill(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0)
 
-    objects = RoleSkillManager()
+    natural_key_fields = ("role__slug", "skill__slug")
 
     class Meta:
         ordering = ["role__position", "group", "position"]
@@ -388,10 +328,7 @@ class RoleSkill(models.Model):
     def __str__(self):
         return f"{self.role.short_name} needs {self.skill}"
 
-    def natural_key(self):
-        return (self.role.slug, self.skill.slug)
-
-    natural_key.dependencies = ["careers.role", "careers.skill"]
+    natural_key = natural_key_after("careers.role", "careers.skill")
 
     @property
     def tier_rank(self) -> int:
@@ -401,12 +338,10 @@ class RoleSkill(models.Model):
 # --- Tools -------------------------------------------------------------------------------
 
 
-class ToolCategory(models.Model):
+class ToolCategory(NaturalKeyModel):
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=80, unique=True)
     position = models.PositiveSmallIntegerField(default=0)
-
-    objects = SlugManager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -415,17 +350,12 @@ class ToolCategory(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
 
-
-class Tool(models.Model):
+class Tool(NaturalKeyModel):
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=80, unique=True)
     category = models.ForeignKey(ToolCategory, on_delete=models.PROTECT, related_name="tools")
     description = models.CharField(max_length=200, blank=True)
-
-    objects = SlugManager()
 
     class Meta:
         ordering = ["name"]
@@ -433,21 +363,13 @@ class Tool(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
-    natural_key.dependencies = ["careers.toolcategory"]
+    natural_key = natural_key_after("careers.toolcategory")
 
     def clean(self):
         refuse_other_spelling(self, Tool.objects.all())
 
 
-class RoleToolManager(models.Manager):
-    def get_by_natural_key(self, role_slug, tool_slug, source):
-        return self.get(role__slug=role_slug, tool__slug=tool_slug, source=source)
-
-
-class RoleTool(models.Model):
+class RoleTool(NaturalKeyModel):
     """A tool a role uses, under the heading and with the note its source gives."""
 
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="role_tools")
@@ -461,7 +383,7 @@ class RoleTool(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0)
 
-    objects = RoleToolManager()
+    natural_key_fields = ("role__slug", "tool__slug", "source")
 
     class Meta:
         ordering = ["role__position", "source", "position"]
@@ -474,16 +396,13 @@ class RoleTool(models.Model):
     def __str__(self):
         return f"{self.role.short_name} uses {self.tool}"
 
-    def natural_key(self):
-        return (self.role.slug, self.tool.slug, self.source)
-
-    natural_key.dependencies = ["careers.role", "careers.tool"]
+    natural_key = natural_key_after("careers.role", "careers.tool")
 
 
 # --- Career ladders -----------------------------------------------------------------------
 
 
-class CareerLevel(models.Model):
+class CareerLevel(NaturalKeyModel):
     """A rung of a role's career ladder, with years of experience and salary (US dollars)."""
 
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="levels")
@@ -500,8 +419,7 @@ class CareerLevel(models.Model):
     )
     focus = models.CharField(max_length=200, blank=True)
 
-    objects = PositionedByRoleManager()
-    natural_key_fields = ("position",)
+    natural_key_fields = ("role__slug", "position")
 
     class Meta:
         ordering = ["role__position", "position"]
@@ -526,10 +444,7 @@ class CareerLevel(models.Model):
     def __str__(self):
         return f"{self.title} ({self.role.short_name})"
 
-    def natural_key(self):
-        return (self.role.slug, self.position)
-
-    natural_key.dependencies = ["careers.role"]
+    natural_key = natural_key_after("careers.role")
 
     def clean(self):
         if (self.salary_min is None) != (self.salary_max is None):
@@ -553,12 +468,10 @@ class CareerLevel(models.Model):
 # --- Comparison aspects ------------------------------------------------------------------
 
 
-class ComparisonAspect(models.Model):
+class ComparisonAspect(NaturalKeyModel):
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=60, unique=True)
     position = models.PositiveSmallIntegerField(default=0)
-
-    objects = SlugManager()
 
     class Meta:
         ordering = ["position"]
@@ -566,22 +479,14 @@ class ComparisonAspect(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
 
-
-class AspectValueManager(models.Manager):
-    def get_by_natural_key(self, aspect_slug, role_slug):
-        return self.get(aspect__slug=aspect_slug, role__slug=role_slug)
-
-
-class AspectValue(models.Model):
+class AspectValue(NaturalKeyModel):
     aspect = models.ForeignKey(ComparisonAspect, on_delete=models.CASCADE, related_name="values")
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="aspect_values")
     text = models.CharField(max_length=300)
     source = models.CharField(max_length=10, choices=Source, default=Source.SITE)
 
-    objects = AspectValueManager()
+    natural_key_fields = ("aspect__slug", "role__slug")
 
     class Meta:
         ordering = ["aspect__position", "role__position"]
@@ -592,16 +497,13 @@ class AspectValue(models.Model):
     def __str__(self):
         return f"{self.role.short_name} — {self.aspect}"
 
-    def natural_key(self):
-        return (self.aspect.slug, self.role.slug)
-
-    natural_key.dependencies = ["careers.comparisonaspect", "careers.role"]
+    natural_key = natural_key_after("careers.comparisonaspect", "careers.role")
 
 
 # --- The course material's supporting facts ----------------------------------------------
 
 
-class DataSystem(models.Model):
+class DataSystem(NaturalKeyModel):
     """OLTP and OLAP: the two kinds of system data engineers work with."""
 
     slug = models.SlugField(unique=True)
@@ -613,16 +515,11 @@ class DataSystem(models.Model):
     characteristics = models.TextField(help_text="One characteristic per line.")
     example_databases = models.CharField(max_length=200)
 
-    objects = SlugManager()
-
     class Meta:
         ordering = ["position"]
 
     def __str__(self):
         return f"{self.abbreviation} ({self.name})"
-
-    def natural_key(self):
-        return (self.slug,)
 
     @property
     def example_list(self):
@@ -633,7 +530,7 @@ class DataSystem(models.Model):
         return lines(self.characteristics)
 
 
-class TeamMember(models.Model):
+class TeamMember(NaturalKeyModel):
     """A box in the ML team structure; `tier` is its row, top (business) first."""
 
     slug = models.SlugField(unique=True)
@@ -645,31 +542,21 @@ class TeamMember(models.Model):
     tier = models.PositiveSmallIntegerField(help_text="Row in the team chart, from 1 at the top.")
     position = models.PositiveSmallIntegerField(default=0, help_text="Order within its row.")
 
-    objects = SlugManager()
-
     class Meta:
         ordering = ["tier", "position"]
 
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
 
-
-class TeamHandoffManager(models.Manager):
-    def get_by_natural_key(self, source_slug, target_slug):
-        return self.get(source__slug=source_slug, target__slug=target_slug)
-
-
-class TeamHandoff(models.Model):
+class TeamHandoff(NaturalKeyModel):
     """What one member of the team hands to another."""
 
     source = models.ForeignKey(TeamMember, on_delete=models.CASCADE, related_name="handoffs_out")
     target = models.ForeignKey(TeamMember, on_delete=models.CASCADE, related_name="handoffs_in")
     what = models.CharField(max_length=120)
 
-    objects = TeamHandoffManager()
+    natural_key_fields = ("source__slug", "target__slug")
 
     class Meta:
         ordering = ["source__tier", "source__position", "target__position"]
@@ -680,21 +567,16 @@ class TeamHandoff(models.Model):
     def __str__(self):
         return f"{self.source} → {self.target}: {self.what}"
 
-    def natural_key(self):
-        return (self.source.slug, self.target.slug)
-
-    natural_key.dependencies = ["careers.teammember"]
+    natural_key = natural_key_after("careers.teammember")
 
 
-class EntryPath(models.Model):
+class EntryPath(NaturalKeyModel):
     """A way into an ML career: traditional education, bootcamp, career transition."""
 
     slug = models.SlugField(unique=True)
     position = models.PositiveSmallIntegerField(default=0)
     name = models.CharField(max_length=80)
     steps = models.TextField(help_text="One step per line, in order.")
-
-    objects = SlugManager()
 
     class Meta:
         ordering = ["position"]
@@ -703,20 +585,12 @@ class EntryPath(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     @property
     def step_list(self):
         return lines(self.steps)
 
 
-class ProgressionStepManager(models.Manager):
-    def get_by_natural_key(self, track, position):
-        return self.get(track=track, position=position)
-
-
-class ProgressionStep(models.Model):
+class ProgressionStep(NaturalKeyModel):
     """A step of the generic career progression, on the individual or the management track."""
 
     class Track(models.TextChoices):
@@ -729,7 +603,7 @@ class ProgressionStep(models.Model):
     title = models.CharField(max_length=80)
     description = models.CharField(max_length=200)
 
-    objects = ProgressionStepManager()
+    natural_key_fields = ("track", "position")
 
     class Meta:
         ordering = ["track", "position"]
@@ -740,16 +614,8 @@ class ProgressionStep(models.Model):
     def __str__(self):
         return f"{self.years}: {self.title}"
 
-    def natural_key(self):
-        return (self.track, self.position)
 
-
-class GuidanceManager(models.Manager):
-    def get_by_natural_key(self, kind, position):
-        return self.get(kind=kind, position=position)
-
-
-class Guidance(models.Model):
+class Guidance(NaturalKeyModel):
     """Lists of advice from the material: the study plan, what all roles require, career
     advice, and the "choosing your path" hints (linked to the roles they point to)."""
 
@@ -765,7 +631,7 @@ class Guidance(models.Model):
     text = models.TextField(blank=True, help_text="Details; one item per line.")
     roles = models.ManyToManyField(Role, blank=True, related_name="guidance")
 
-    objects = GuidanceManager()
+    natural_key_fields = ("kind", "position")
 
     class Meta:
         ordering = ["kind", "position"]
@@ -776,9 +642,6 @@ class Guidance(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.title}"
-
-    def natural_key(self):
-        return (self.kind, self.position)
 
     @property
     def items(self):
@@ -795,7 +658,7 @@ def items_in(cell: str) -> list[str]:
     return [item.strip() for item in cell.split(",") if item.strip()]
 
 
-class Diagram(models.Model):
+class Diagram(NaturalKeyModel):
     """What a role page's illustration says. The material describes some flows only in prose
     (ETL between OLTP and OLAP, an analyst's dashboard, the data science workflow, a production
     ML system); how each kind is drawn is code (`careers/diagrams/`), its words and sample
@@ -870,16 +733,11 @@ class Diagram(models.Model):
         "to 100.",
     )
 
-    objects = SlugManager()
-
     class Meta:
         ordering = ["slug"]
 
     def __str__(self):
         return self.title
-
-    def natural_key(self):
-        return (self.slug,)
 
     def clean(self):
         errors = {}
