@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from itertools import groupby
 
 from django.db.models import Prefetch
@@ -29,11 +30,19 @@ from careers.models import (
 from core.cache import cache_for_visitors, content_part
 
 
+def _render_content(
+    request: HttpRequest, template: str, name: str, build: Callable[..., dict], *args
+) -> HttpResponse:
+    """A page that shows content only: its context is the content part `name`, built by
+    `build(viewer, *args)` once per content version (and apart for editors, who see drafts)."""
+    context = content_part(request, name, lambda: build(request.user, *args))
+    return render(request, template, context)
+
+
 @require_safe
 @cache_for_visitors
 def home(request: HttpRequest) -> HttpResponse:
-    context = content_part(request, "home", lambda: _home_content(request.user))
-    return render(request, "careers/home.html", context)
+    return _render_content(request, "careers/home.html", "home", _home_content)
 
 
 def _home_content(viewer) -> dict:
@@ -54,8 +63,7 @@ def _home_content(viewer) -> dict:
 @require_safe
 @cache_for_visitors
 def role_list(request: HttpRequest) -> HttpResponse:
-    context = content_part(request, "roles", lambda: _role_list_content(request.user))
-    return render(request, "careers/role_list.html", context)
+    return _render_content(request, "careers/role_list.html", "roles", _role_list_content)
 
 
 def _role_list_content(viewer) -> dict:
@@ -73,8 +81,7 @@ def _role_list_content(viewer) -> dict:
 @require_safe
 @cache_for_visitors
 def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    context = content_part(request, f"role:{slug}", lambda: _role_content(request.user, slug))
-    return render(request, "careers/role_detail.html", context)
+    return _render_content(request, "careers/role_detail.html", f"role:{slug}", _role_content, slug)
 
 
 def _role_content(viewer, slug: str) -> dict:
@@ -133,8 +140,7 @@ def _tools_by_source(role_tools):
 @require_safe
 @cache_for_visitors
 def lifecycle(request: HttpRequest) -> HttpResponse:
-    context = content_part(request, "lifecycle", lambda: _lifecycle_content(request.user))
-    return render(request, "careers/lifecycle.html", context)
+    return _render_content(request, "careers/lifecycle.html", "lifecycle", _lifecycle_content)
 
 
 def _lifecycle_content(viewer) -> dict:
@@ -175,8 +181,7 @@ def _role_links_visible_to(user):
 @require_safe
 @cache_for_visitors
 def skill_list(request: HttpRequest) -> HttpResponse:
-    context = content_part(request, "skills", lambda: _skill_list_content(request.user))
-    return render(request, "careers/skill_list.html", context)
+    return _render_content(request, "careers/skill_list.html", "skills", _skill_list_content)
 
 
 def _skill_list_content(viewer) -> dict:
@@ -194,8 +199,9 @@ def _skill_list_content(viewer) -> dict:
 @require_safe
 @cache_for_visitors
 def skill_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    context = content_part(request, f"skill:{slug}", lambda: _skill_content(request.user, slug))
-    return render(request, "careers/skill_detail.html", context)
+    return _render_content(
+        request, "careers/skill_detail.html", f"skill:{slug}", _skill_content, slug
+    )
 
 
 def _skill_content(viewer, slug: str) -> dict:
