@@ -15,6 +15,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from chromium_args import CHROMIUM_ARGS  # scripts/chromium_args.py, beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "screenshots"
 WIDTHS = [360, 1280]
@@ -33,16 +35,6 @@ TARGETS = [
     ("roadmap-timeline", "/roadmaps/data-scientist/", ".roadmap-timeline", True),
     ("comparison-matrix", f"/compare/?{CORE_FOUR}", ".role-matrix", False),
     ("role-salaries", "/roles/", ".role-salaries", False),
-]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
 ]
 
 

@@ -8,22 +8,14 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
+from scripts.chromium_args import CHROMIUM_ARGS
+
 # Playwright's sync API keeps an event loop running in the test thread; without this, ORM
 # calls in browser tests (and pytest-django's flush after them) raise SynchronousOnlyOperation.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BROWSER_FIXTURES = {"browser", "page", "page_dark", "page_without_javascript"}
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.hookimpl(tryfirst=True)
