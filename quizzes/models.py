@@ -83,18 +83,17 @@ class Topic(models.TextChoices):
     INTERESTS = "interests", "What you enjoy"
 
 
-# Where each topic's answers are on a role page (the role page's section ids).
+# Where each topic's answers are on the question's role's page (the page's section ids). OLTP
+# vs OLAP is explained on the page of the role whose diagram shows them (the data engineer's).
 ROLE_PAGE_SECTIONS = {
     Topic.ROLE: "responsibilities",
+    Topic.OLTP_OLAP: "oltp-olap",
     Topic.TOOLS: "tools",
     Topic.SKILLS: "skills",
     Topic.SALARIES: "career",
     Topic.CAREER_PATHS: "career",
     Topic.INTERESTS: "choose-if",
 }
-# The role whose page explains OLTP vs OLAP: its diagram (Role.diagram, in the fixtures) is that
-# one. Looking it up would cost a query per answer link; the address is part of the URL contract.
-OLTP_OLAP_ROLE = "data-engineer"
 
 
 class Question(NaturalKeyModel):
@@ -153,8 +152,6 @@ class Question(NaturalKeyModel):
             return self.answer_path
         if self.topic == Topic.LIFECYCLE:
             return reverse("careers:lifecycle") + "#stage-matrix"
-        if self.topic == Topic.OLTP_OLAP:
-            return reverse("careers:role_detail", args=[OLTP_OLAP_ROLE]) + "#oltp-olap"
         if self.role_id:
             return f"{self.role.get_absolute_url()}#{ROLE_PAGE_SECTIONS[self.topic]}"
         if self.skill_id:
@@ -177,8 +174,6 @@ class Question(NaturalKeyModel):
             return f"the {self.skill.name} skill page"
         if self.role_id and path == self.role.get_absolute_url():
             return f"the {self.role.name} page"
-        if path == reverse("careers:role_detail", args=[OLTP_OLAP_ROLE]):
-            return "the Data Engineer page"
         return "this site"
 
     def correct_ids(self) -> set[int]:

@@ -87,6 +87,16 @@ def test_every_knowledge_question_is_linked_explained_and_answerable(content, cl
         assert f'id="{anchor}"' in pages[path], question.answer_url
 
 
+def test_oltp_and_olap_questions_link_to_the_page_whose_diagram_explains_them(content, client):
+    questions = Question.objects.filter(topic=Topic.OLTP_OLAP).select_related("role")
+    assert questions
+    for question in questions:
+        assert question.answer_url == f"{question.role.get_absolute_url()}#oltp-olap"
+        assert question.answer_page_name == f"the {question.role.name} page"
+    role_page = client.get(questions[0].role.get_absolute_url()).content.decode()
+    assert 'id="oltp-olap"' in role_page
+
+
 def test_every_career_fit_choice_points_to_a_role(content):
     choices = Choice.objects.filter(question__quiz__slug="career-fit")
     assert choices.count() >= 30
