@@ -140,6 +140,17 @@ def page_without_javascript(browser, live_server):
     yield from _open_page(browser, live_server, java_script_enabled=False)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    """Hash passwords in tests with a fast hasher: Django's default is slow on purpose, and
+    the suite signs up and logs in hundreds of times. What the tests prove does not depend on
+    the hasher; the site keeps the default."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with no cached pages or content parts (they outlive the test database,
