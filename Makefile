@@ -23,7 +23,7 @@ help:
 	@echo "make setup      create .venv from uv.lock (installs uv if missing)"
 	@echo "make run        migrate, load content, collect static files, serve on :$(PORT)"
 	@echo "make test       the whole suite, browser tests included (PYTEST_ARGS=... to narrow)"
-	@echo "make test-fast  the suite without browser tests"
+	@echo "make test-fast  the inner loop: no browser tests and none marked slow"
 	@echo "make bench      throughput and latency of the main pages under gunicorn (wrk)"
 	@echo "make reliability  mixed load, concurrent writes and killed workers (60 s+)"
 	@echo "make lint       ruff check and format check, import layers;  make fmt  fixes what it can"
@@ -64,7 +64,7 @@ test: setup
 	PLAYWRIGHT_CHROMIUM_EXECUTABLE=$$chromium .venv/bin/pytest $(PARALLEL) $(PYTEST_ARGS)
 
 test-fast: setup
-	@.venv/bin/pytest -m "not browser" $(PARALLEL) $(PYTEST_ARGS)
+	@.venv/bin/pytest -m "not browser and not slow" $(PARALLEL) $(PYTEST_ARGS)
 
 # Both start the site in production mode on 127.0.0.1 with a scratch database (PostgreSQL
 # when DATABASE_URL is set) and write JSON to benchmarks/results/.

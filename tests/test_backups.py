@@ -19,6 +19,7 @@ def sqlite_only():
         pytest.skip("SQLite's backup commands; PostgreSQL uses pg_dump (docs/deploy.md)")
 
 
+@pytest.mark.slow
 def test_a_backup_restored_into_a_fresh_database_has_every_learners_progress(
     sqlite_only, tmp_path, learner, other_learner
 ):

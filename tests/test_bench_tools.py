@@ -174,6 +174,7 @@ def _data_scientist_steps() -> int:
     return RoadmapStep.objects.filter(level__roadmap__role__slug="data-scientist").count()
 
 
+@pytest.mark.slow
 def test_multiplying_content_by_three_triples_roles_catalogue_and_the_measured_lists(
     real_content,
 ):
@@ -199,6 +200,7 @@ def test_multiplying_content_by_three_triples_roles_catalogue_and_the_measured_l
     assert ContentVersion.current() > version
 
 
+@pytest.mark.slow
 def test_multiplying_the_catalogue_leaves_each_page_its_own_lists(real_content):
     steps = _data_scientist_steps()
     links = RoleSkill.objects.filter(role__slug="data-scientist").count()
@@ -211,6 +213,7 @@ def test_multiplying_the_catalogue_leaves_each_page_its_own_lists(real_content):
     assert RoleSkill.objects.filter(role__slug="data-scientist").count() == links
 
 
+@pytest.mark.slow
 def test_pages_still_answer_after_multiplying_content(real_content, client):
     multiply_content(3, grow_pages=True)
     for path in [

@@ -102,6 +102,7 @@ def test_every_model_has_the_expected_number_of_rows():
     assert counts() == EXPECTED_COUNTS
 
 
+@pytest.mark.slow
 def test_loading_twice_changes_nothing():
     before = counts()
     levels = list(CareerLevel.objects.values_list("pk", "salary_min", "salary_max"))

@@ -405,7 +405,8 @@ def count_queries(client, url: str) -> int:
     return len(queries)
 
 
-@pytest.mark.parametrize("scale", [1, 10])
+# Ten times the content builds sixty roles: `slow`, out of the fast loop.
+@pytest.mark.parametrize("scale", [1, pytest.param(10, marks=pytest.mark.slow)])
 def test_the_role_diagrams_and_the_matrix_add_no_queries(client, scale):
     build_site(scale=scale)
     plain = count_queries(client, "/roles/role-4/")  # a role page without a diagram

@@ -246,6 +246,7 @@ def _content_snapshot(folder) -> dict:
     return {path.name: json.loads(path.read_text()) for path in sorted(folder.glob("*.json"))}
 
 
+@pytest.mark.slow
 def test_export_then_load_into_an_empty_database_gives_identical_content(tmp_path):
     call_command("load_content", verbosity=0)
     call_command("export_content", output=tmp_path / "first", verbosity=0)
@@ -260,6 +261,7 @@ def test_export_then_load_into_an_empty_database_gives_identical_content(tmp_pat
     assert _content_snapshot(tmp_path / "first") == _content_snapshot(tmp_path / "second")
 
 
+@pytest.mark.slow
 def test_the_committed_fixtures_are_what_export_writes(tmp_path):
     call_command("load_content", verbosity=0)
     call_command("export_content", output=tmp_path, verbosity=0)
@@ -268,6 +270,7 @@ def test_the_committed_fixtures_are_what_export_writes(tmp_path):
         assert json.loads(path.read_text()) == json.loads((committed / path.name).read_text())
 
 
+@pytest.mark.slow
 def test_loading_exported_content_leaves_learners_progress_and_notes_alone(tmp_path, learner):
     call_command("load_content", verbosity=0)
     sql = Skill.objects.get(slug="sql")
@@ -323,6 +326,7 @@ def test_a_deletion_shows_at_once_on_cached_pages(editor_client):
     assert role.get_absolute_url() not in visitor.get("/roles/").content.decode()
 
 
+@pytest.mark.slow
 def test_reloading_content_refreshes_cached_pages(client):
     call_command("load_content", verbosity=0)
     assert "Edited" not in client.get("/roles/data-analyst/").content.decode()

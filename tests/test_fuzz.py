@@ -82,6 +82,38 @@ FUZZ = hypothesis_settings(
     ],
 )
 
+# The fast loop (`make test-fast`) tries each fuzzer on a few examples; the full count runs as a
+# `slow` test in `make test` and CI. Derandomized, every run tries the same examples.
+QUICK_EXAMPLES = 8
+
+
+def fuzz(*, max_examples: int):
+    """Turn a property of (content, saved, data) into a test run twice: `[quick]` on
+    QUICK_EXAMPLES examples, `[full]` (marked `slow`) on `max_examples`."""
+
+    def decorate(prop):
+        # One wrapper per count: `settings` marks the function it decorates.
+        runs = {
+            run: hypothesis_settings(FUZZ, max_examples=count)(given(data=st.data())(prop))
+            for run, count in [("quick", QUICK_EXAMPLES), ("full", max_examples)]
+        }
+
+        @pytest.mark.parametrize(
+            "run", [pytest.param("quick"), pytest.param("full", marks=pytest.mark.slow)]
+        )
+        def test(content, saved, run):
+            runs[run](content, saved)
+
+        test.__name__, test.__qualname__, test.__doc__ = (
+            prop.__name__,
+            prop.__qualname__,
+            prop.__doc__,
+        )
+        return test
+
+    return decorate
+
+
 HTMX = {"HTTP_HX_REQUEST": "true"}
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
@@ -124,13 +156,6 @@ def content(django_db_setup, django_db_blocker):
             ),
         )
         transaction.set_rollback(True)
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # Random logins, signups and account deletions hash a password each; Django's default
-    # hasher takes a third of a second, which would spend the whole time budget on hashing.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @dataclass
@@ -570,8 +595,7 @@ def test_every_route_of_the_site_is_fuzzed(content, saved):
     assert {"admin:index", "admin:login"} <= set(pages)
 
 
-@hypothesis_settings(FUZZ, max_examples=120)
-@given(data=st.data())
+@fuzz(max_examples=120)
 def test_random_query_strings_never_give_a_server_error(content, saved, data):
     pages = real_pages(content, saved)
     with example():
@@ -590,8 +614,7 @@ def test_random_query_strings_never_give_a_server_error(content, saved, data):
         assert_no_server_error(response, f"{who}: {method} {url}?{query!r} {htmx}")
 
 
-@hypothesis_settings(FUZZ, max_examples=150)
-@given(data=st.data())
+@fuzz(max_examples=150)
 def test_random_paths_under_every_route_never_give_a_server_error(content, saved, data):
     with example():
         who = data.draw(st.sampled_from(VISITORS), label="visitor")
@@ -608,8 +631,7 @@ def test_random_paths_under_every_route_never_give_a_server_error(content, saved
         assert before["sittings"] <= after["sittings"]
 
 
-@hypothesis_settings(FUZZ, max_examples=80)
-@given(data=st.data())
+@fuzz(max_examples=80)
 def test_random_step_posts_never_give_a_server_error_nor_lose_progress_or_notes(
     content, saved, data
 ):
@@ -668,8 +690,7 @@ def test_random_step_posts_never_give_a_server_error_nor_lose_progress_or_notes(
             assert changed == set(), f"{name} changed: {changed}"
 
 
-@hypothesis_settings(FUZZ, max_examples=60)
-@given(data=st.data())
+@fuzz(max_examples=60)
 def test_random_quiz_posts_never_give_a_server_error_nor_lose_answers(content, saved, data):
     with example():
         who = data.draw(st.sampled_from(["anonymous", "learner"]), label="visitor")
@@ -750,8 +771,7 @@ ACCOUNT_VALUES = st.sampled_from(
 )
 
 
-@hypothesis_settings(FUZZ, max_examples=100)
-@given(data=st.data())
+@fuzz(max_examples=100)
 def test_random_account_posts_never_give_a_server_error_nor_lose_an_account(content, saved, data):
     pages = real_pages(content, saved)
     with example():

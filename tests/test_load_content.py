@@ -11,6 +11,7 @@ def test_it_loads_the_content_into_an_empty_database():
     assert Role.objects.count() == 9
 
 
+@pytest.mark.slow
 def test_it_never_overwrites_what_editors_changed():
     call_command("load_content", verbosity=0)
     Role.objects.filter(slug="data-analyst").update(summary="Edited by an editor")
@@ -18,6 +19,7 @@ def test_it_never_overwrites_what_editors_changed():
     assert Role.objects.get(slug="data-analyst").summary == "Edited by an editor"
 
 
+@pytest.mark.slow
 def test_force_reloads_the_files_version_without_duplicating_anything():
     call_command("load_content", verbosity=0)
     original = Role.objects.get(slug="data-analyst").summary

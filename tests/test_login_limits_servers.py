@@ -14,7 +14,7 @@ import pytest
 
 from benchmarks.site import Gunicorn, learner_headers, prepare, scratch_database
 
-pytestmark = [pytest.mark.reliability, pytest.mark.xdist_group("servers")]
+pytestmark = [pytest.mark.slow, pytest.mark.reliability, pytest.mark.xdist_group("servers")]
 
 LEARNER_PASSWORD = "x" * 24  # benchmarks/prepare.py gives every learner this one
 # Each answer's worker in the log, so a test can tell how many workers answered.

@@ -6,6 +6,7 @@ from collections import Counter
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
+from django.db import transaction
 
 from careers.models import Role
 from quizzes.models import Choice, ChoiceWeight, Question, Quiz, Topic
@@ -23,9 +24,15 @@ QUICK_QUIZ = [
 ]
 
 
-@pytest.fixture
-def content():
-    call_command("load_content", verbosity=0)
+@pytest.fixture(scope="module")
+def content(django_db_setup, django_db_blocker):
+    """The real content, loaded once for the module in a transaction rolled back after its
+    last test, so other modules in the same process start from an empty database. Each test
+    runs in a savepoint inside it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_content", verbosity=0)
+        yield
+        transaction.set_rollback(True)
 
 
 def _knowledge_questions():

@@ -3,7 +3,7 @@ a scratch database (SQLite, or PostgreSQL in the CI's second run), driven over H
 scenarios of benchmarks/reliability.py with small numbers.
 
 These tests start servers in subprocesses and never touch pytest-django's test database.
-They take about a minute; deselect them with -m "not reliability".
+They take about a minute; `make test-fast` (-m "not slow") leaves them out.
 """
 
 import re
@@ -15,7 +15,7 @@ from benchmarks.site import Gunicorn, prepare, scratch_database
 
 # One group: xdist runs these modules in one worker, so their servers never compete for the
 # same cores with each other.
-pytestmark = [pytest.mark.reliability, pytest.mark.xdist_group("servers")]
+pytestmark = [pytest.mark.slow, pytest.mark.reliability, pytest.mark.xdist_group("servers")]
 
 
 # Session scope: xdist may run other modules' tests in between, which would set a module

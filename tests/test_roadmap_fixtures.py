@@ -259,6 +259,7 @@ def test_skill_steps_link_numbered_https_resources_marked_free_or_paid():
     assert not Resource.objects.filter(url__contains="coursera.org", is_free=True).exists()
 
 
+@pytest.mark.slow
 def test_loading_twice_changes_no_counts():
     before = {model: model.objects.count() for model in ROADMAP_MODELS}
     step_ids = list(RoadmapStep.objects.values_list("pk", flat=True))

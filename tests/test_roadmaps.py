@@ -372,6 +372,7 @@ def test_moving_a_step_to_another_roadmap_keeps_progress(learner_client, learner
     assert select(html, f"div#step-status-{step.pk}.step-status.status-done")
 
 
+@pytest.mark.slow
 def test_reloading_the_content_never_touches_progress_or_notes(learner):
     from django.core.management import call_command
 
@@ -387,6 +388,7 @@ def test_reloading_the_content_never_touches_progress_or_notes(learner):
     assert Skill.objects.get(pk=sql.pk).name == "SQL"  # the file's version came back
 
 
+@pytest.mark.slow
 def test_every_status_change_response_on_the_real_content_is_at_most_two_kilobytes(learner_client):
     call_command("load_content", verbosity=0)
     sizes = {}

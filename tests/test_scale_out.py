@@ -27,7 +27,7 @@ from benchmarks.site import ROOT, Gunicorn, free_port, prepare, scratch_database
 
 # One group: xdist runs these modules in one worker, so their servers never compete for the
 # same cores with each other.
-pytestmark = [pytest.mark.reliability, pytest.mark.xdist_group("servers")]
+pytestmark = [pytest.mark.slow, pytest.mark.reliability, pytest.mark.xdist_group("servers")]
 
 EMAIL = "learner0@example.com"
 PASSWORD = "x" * 24  # what benchmarks/prepare.py gives its learners
