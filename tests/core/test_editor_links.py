@@ -2,7 +2,6 @@
 roadmap resource must be an http(s) address. Nothing else is saved, or rendered as a link."""
 
 import json
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,9 +11,10 @@ from core.validators import validate_site_path, validate_web_url
 from quizzes.models import Answer, Choice, Question, Quiz, Sitting
 from quizzes.services import sitting_start
 from roadmaps.models import RoadmapStep
+from tests.conftest import REPO_ROOT
 from tests.content import admin_form_data, build_content, build_roadmaps
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+FIXTURES = REPO_ROOT / "fixtures"
 
 NOT_SITE_PATHS = [
     "javascript:alert(1)",

@@ -1,6 +1,6 @@
 """Login limits, in process: where allauth keeps its counters, whose address a limit counts
-behind a proxy, the admin's login and the account-deletion form.
-tests/test_login_limits_servers.py runs the same limits on the real multi-worker gunicorn."""
+behind a proxy, the admin's login and the account-deletion form. test_login_limits_servers.py
+runs the same limits on the real multi-worker gunicorn."""
 
 import pytest
 from allauth.core import ratelimit

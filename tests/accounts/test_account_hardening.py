@@ -6,7 +6,6 @@ import io
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -22,11 +21,11 @@ from accounts.services import UsernameTaken, profile_update
 from careers.models import Skill
 from roadmaps.models import Note
 from roadmaps.services import progress_set
+from tests.conftest import REPO_ROOT
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "a-long-learner-password"
-REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def sign_up(client, email):
