@@ -202,6 +202,17 @@ def admin_form_data(response) -> dict:
     return data
 
 
+def admin_change(client, obj, **changes):
+    """Save `obj` through its admin change form, as an editor would, with `changes` made."""
+    from django.urls import reverse
+
+    meta = obj._meta
+    url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+    data = admin_form_data(client.get(url))
+    data.update(changes)
+    return client.post(url, data)
+
+
 # The real content's rows, kept by the first test in this process that loads it.
 _site_content_rows: list[tuple[type, list]] | None = None
 

@@ -1,11 +1,21 @@
-"""What the caches keep is chosen by content, never by the address a visitor types: junk
-query strings, unknown slugs and junk comparisons are answered but not kept."""
+"""The caches: pages for visitors and the content parts of signed-in pages follow every content
+change at once, never carry one learner's data to another, and are chosen by content, never by
+the address a visitor types (junk query strings, unknown slugs and junk comparisons are answered
+but not kept)."""
 
 import pytest
 from django.core.cache import caches
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from reversion.models import Version
 
-from core.cache import live_parts
-from tests.content import build_content, build_roadmaps
+from careers.models import Role
+from core.cache import live_parts, one_content_change
+from core.models import ContentStatus, ContentVersion
+from roadmaps.models import RoadmapStep
+from tests.content import admin_change, admin_form_data, build_content, build_roadmaps
+from tests.html import attribute, classes, select, select_one
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +35,9 @@ def kept_pages() -> int:
 
 def kept_parts() -> int:
     return len(live_parts._parts)
+
+
+# --- What is kept is chosen by content -----------------------------------------------------
 
 
 def test_a_comparison_in_its_normal_form_is_kept_once_for_visitors(client, roles):
@@ -136,3 +149,144 @@ def test_every_page_answers_head_as_it_answers_get(client, roles, page):
 )
 def test_a_learners_pages_answer_head(learner_client, roles, page):
     assert learner_client.head(page).status_code == 200
+
+
+# --- Cached pages follow content changes --------------------------------------------------
+
+
+def test_visitors_pages_are_cached_and_cost_one_query(client, django_assert_num_queries):
+    role = build_content()[0]
+    first = client.get(role.get_absolute_url())
+    with django_assert_num_queries(1):  # the content version
+        again = client.get(role.get_absolute_url())
+    assert again.content == first.content
+
+
+def test_an_admin_edit_shows_at_once_on_cached_pages(editor_client):
+    visitor = Client()
+    role = build_content()[0]
+    assert "Old summary" not in visitor.get("/roles/").content.decode()
+    admin_change(editor_client, role, summary="Old summary")
+    assert "Old summary" in visitor.get("/roles/").content.decode()
+    admin_change(editor_client, role, summary="New summary")
+    html = visitor.get("/roles/").content.decode()
+    assert "New summary" in html and "Old summary" not in html
+
+
+def test_a_revert_shows_at_once_on_cached_pages(editor_client):
+    visitor = Client()
+    role = build_content()[0]
+    admin_change(editor_client, role, summary="Before")
+    admin_change(editor_client, role, summary="After")
+    assert "After" in visitor.get(role.get_absolute_url()).content.decode()
+    first = Version.objects.get_for_object(role).order_by("pk").first()
+    url = reverse("admin:careers_role_revision", args=[role.pk, first.pk])
+    editor_client.post(url, admin_form_data(editor_client.get(url)))
+    assert "Before" in visitor.get(role.get_absolute_url()).content.decode()
+
+
+def test_a_deletion_shows_at_once_on_cached_pages(editor_client):
+    visitor = Client()
+    role = build_content()[1]
+    assert visitor.get(role.get_absolute_url()).status_code == 200
+    editor_client.post(reverse("admin:careers_role_delete", args=[role.pk]), {"post": "yes"})
+    assert visitor.get(role.get_absolute_url()).status_code == 404
+    assert role.get_absolute_url() not in visitor.get("/roles/").content.decode()
+
+
+@pytest.mark.slow
+def test_reloading_content_refreshes_cached_pages(client):
+    call_command("load_content", verbosity=0)
+    assert "Edited" not in client.get("/roles/data-analyst/").content.decode()
+    Role.objects.filter(slug="data-analyst").update(overview="Edited")  # no signal
+    call_command("load_content", force=True, verbosity=0)
+    html = client.get("/roles/data-analyst/").content.decode()
+    assert "Edited" not in html and "Data Analysts interpret data" in html
+
+
+def test_many_saves_in_one_content_change_bump_the_version_once(client):
+    role = build_content()[0]
+    assert "Batched" not in client.get(role.get_absolute_url()).content.decode()
+    before = ContentVersion.current()
+    with one_content_change():
+        for n in range(5):
+            role.summary = f"Batched {n}"
+            role.save()
+        assert ContentVersion.current() == before
+    assert ContentVersion.current() == before + 1
+    assert "Batched 4" in client.get(role.get_absolute_url()).content.decode()
+
+
+def test_signed_in_learners_share_the_cached_content_but_not_the_page(
+    learner, other_learner, django_assert_num_queries
+):
+    role = build_content()[0]
+    first, second = Client(), Client()
+    first.force_login(learner)
+    second.force_login(other_learner)
+    before = first.get(role.get_absolute_url())
+    # Session, user and content version: the role's content parts come from the cache.
+    with django_assert_num_queries(3):
+        after = second.get(role.get_absolute_url())
+    assert after.context["role"] == role
+    assert before.content.decode().count(role.name) == after.content.decode().count(role.name)
+    # Each learner's own header (and CSRF token) is rendered for them.
+    assert before.cookies["csrftoken"].value != after.cookies["csrftoken"].value
+
+
+def test_an_admin_edit_shows_at_once_to_signed_in_learners(editor_client, learner):
+    signed_in = Client()
+    signed_in.force_login(learner)
+    roadmap = build_roadmaps(build_content())[0]
+    step = roadmap.levels.first().steps.first()
+    for url in (roadmap.role.get_absolute_url(), roadmap.get_absolute_url(), "/roadmaps/"):
+        assert signed_in.get(url).status_code == 200  # now cached
+    admin_change(editor_client, roadmap.role, name="Renamed role")
+    admin_change(editor_client, step, title="Renamed step", explanation="A fresh explanation.")
+    assert "Renamed role" in signed_in.get(roadmap.role.get_absolute_url()).content.decode()
+    html = signed_in.get(roadmap.get_absolute_url()).content.decode()
+    assert "Renamed step" in html and "A fresh explanation." in html
+    assert "Renamed role" in signed_in.get("/roadmaps/").content.decode()
+
+
+def test_content_an_editor_previews_never_reaches_a_learner_through_the_cache(
+    editor_client, learner
+):
+    signed_in = Client()
+    signed_in.force_login(learner)
+    roadmap = build_roadmaps(build_content())[0]
+    admin_change(editor_client, roadmap, status=ContentStatus.DRAFT)
+    for url in (roadmap.get_absolute_url(), roadmap.role.get_absolute_url(), "/roadmaps/"):
+        assert editor_client.get(url).status_code == 200  # the editor's preview, cached
+    assert signed_in.get(roadmap.get_absolute_url()).status_code == 404
+    assert roadmap.get_absolute_url() not in signed_in.get("/roadmaps/").content.decode()
+
+
+def test_signed_in_learners_never_get_a_cached_page(learner_client, client):
+    role = build_content()[0]
+    Client().get(role.get_absolute_url())  # cached for visitors
+    html = learner_client.get(role.get_absolute_url()).content.decode()
+    assert "Sign out" in html
+
+
+def test_cached_step_markup_never_shows_one_learner_another_learners_status_or_token(
+    learner_client, other_learner
+):
+    roadmap = build_roadmaps(build_content())[0]
+    step = RoadmapStep.objects.filter(level__roadmap=roadmap, skill__isnull=False).first()
+    status_url = reverse("roadmaps:step_status", args=[roadmap.slug, step.pk])
+    learner_client.post(status_url, {"status": "done"})
+    mine = learner_client.get(roadmap.get_absolute_url()).content.decode()
+    other_client = Client()
+    other_client.force_login(other_learner)
+    theirs = other_client.get(roadmap.get_absolute_url()).content.decode()
+    assert select(mine, f"div#step-status-{step.pk}.step-status.status-done")
+    assert select(theirs, f"div#step-status-{step.pk}.step-status.status-not_started")
+    mine_done = select_one(mine, f"button#status-{step.pk}-done")
+    theirs_done = select_one(theirs, f"button#status-{step.pk}-done")
+    assert "active" in classes(mine_done) and attribute(mine_done, "aria-pressed") == "true"
+    assert "active" not in classes(theirs_done)
+    assert attribute(theirs_done, "aria-pressed") == "false"
+    token = 'input[name="csrfmiddlewaretoken"]'
+    mine_tokens = {attribute(field, "value") for field in select(mine, token)}
+    assert mine_tokens and not mine_tokens & {attribute(f, "value") for f in select(theirs, token)}
