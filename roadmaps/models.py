@@ -381,3 +381,20 @@ class Note(models.Model):
 
     def __str__(self):
         return f"{self.user}'s note on {self.skill}"
+
+
+class LearnerStatistics(models.Model):
+    """Totals across all learners' progress, as `manage.py count_learners` last counted them.
+
+    Counting millions of progress rows takes seconds, too long for a page, so the count runs
+    on a schedule (docs/deploy.md) and the statistics page reads the latest one."""
+
+    counted_at = models.DateTimeField()
+    figures = models.JSONField(help_text="with_progress, statuses, roadmaps and skills.")
+
+    class Meta:
+        verbose_name_plural = "learner statistics"
+        get_latest_by = "counted_at"
+
+    def __str__(self):
+        return f"Learner statistics counted at {self.counted_at:%Y-%m-%d %H:%M}"

@@ -10,13 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from careers.models import Skill
 from core.cache import content_part
 from core.http import HtmxHttpRequest
 from roadmaps.forms import NoteForm, StatusForm
 from roadmaps.models import (
+    LearnerStatistics,
     Note,
-    Progress,
     Roadmap,
     RoadmapLevel,
     RoadmapStep,
@@ -191,20 +190,10 @@ def public_progress(request: HttpRequest, username: str) -> HttpResponse:
 @permission_required("roadmaps.view_learner_statistics", raise_exception=True)
 @require_safe
 def learner_statistics(request: HttpRequest) -> HttpResponse:
-    """Totals across learners for editors; never one learner's rows."""
+    """Totals across learners for editors; never one learner's rows. Accounts are counted
+    here; progress, which runs to millions of rows, as `count_learners` last counted it."""
     learners = get_user_model().objects.filter(is_staff=False)
     month_ago = timezone.now() - timedelta(days=30)
-    roadmaps = Roadmap.objects.select_related("role").annotate(
-        learners=Count("levels__steps__skill__progress__user", distinct=True)
-    )
-    skills = (
-        Skill.objects.annotate(
-            done=Count("progress", filter=Q(progress__status=Status.DONE)),
-            learning=Count("progress", filter=Q(progress__status=Status.LEARNING)),
-        )
-        .filter(Q(done__gt=0) | Q(learning__gt=0))
-        .order_by("-done", "-learning", "name")[:15]
-    )
     return render(
         request,
         "admin/learner_statistics.html",
@@ -214,10 +203,7 @@ def learner_statistics(request: HttpRequest) -> HttpResponse:
             "totals": learners.aggregate(
                 learners=Count("pk"),
                 new_this_month=Count("pk", filter=Q(date_joined__gte=month_ago)),
-                with_progress=Count("progress__user", distinct=True),
             ),
-            "statuses": Progress.objects.values("status").annotate(count=Count("pk")),
-            "roadmaps": roadmaps,
-            "skills": skills,
+            "counted": LearnerStatistics.objects.order_by("-counted_at").first(),
         },
     )
