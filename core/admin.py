@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import NestedObjects, quote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
-from django.db import router
+from django.db import models, router
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 from django.urls import NoReverseMatch, reverse
@@ -84,6 +84,29 @@ class ContentCollector(NestedObjects):
         return learners, sittings
 
 
+class TextareaField(forms.CharField):
+    """A text area's field that reads what browsers send (CRLF line endings) as the text it
+    was given (LF), and keeps a trailing newline (code samples end with one), so a form saved
+    without edits changes nothing and records no change."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+            value = value if value.strip() else ""
+        return super().to_python(value)
+
+    def has_changed(self, initial, data):
+        return super().has_changed(self.to_python(initial), data)
+
+
+def text_formfield(db_field, formfield):
+    """The admin's form field for `db_field`, with text areas read as TextareaField does."""
+    if isinstance(db_field, models.TextField) and type(formfield) is forms.CharField:
+        formfield.__class__ = TextareaField
+        formfield.strip = False
+    return formfield
+
+
 def _counted(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
@@ -94,6 +117,10 @@ class ContentAdmin(VersionAdmin):
 
     # What the editor can do instead; {it} is "it" or "them".
     instead_of_deleting = "Unpublish {it} (set {it} to draft) instead."
+    history_latest_first = True
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return text_formfield(db_field, super().formfield_for_dbfield(db_field, request, **kwargs))
 
     def get_deleted_objects(self, objs, request):
         """Django's confirmation data, with learners' rows replaced by one refusal that counts
@@ -219,6 +246,9 @@ class ContentInline(admin.TabularInline):
     extra = 0
     # Rows per page, when the page that shows this inline pages it (see `page_rows`).
     rows_per_page = 15
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return text_formfield(db_field, super().formfield_for_dbfield(db_field, request, **kwargs))
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)

@@ -1,11 +1,13 @@
 from pathlib import Path
 
+import reversion
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
-from core.content import CONTENT_FILES
+from core.content import CONTENT_FILES, CONTENT_MODELS
 from core.models import ContentVersion
 
 
@@ -32,7 +34,22 @@ class Command(BaseCommand):
             call_command("loaddata", fixtures_dir / name, verbosity=verbosity)
         # loaddata saves rows "raw", without the signals that refresh cached pages.
         ContentVersion.bump()
+        record_loaded_versions()
         self.stdout.write(self.style.SUCCESS(f"Loaded {len(CONTENT_FILES)} content file(s)."))
+
+
+def record_loaded_versions() -> None:
+    """A version of every content object as loaded, each in a revision of its own, so an
+    editor can undo even the first change to it (and undoing one object leaves the others)."""
+    with transaction.atomic():
+        for label in CONTENT_MODELS:
+            model = apps.get_model(label)
+            if not reversion.is_registered(model):
+                continue
+            for obj in model._base_manager.iterator():
+                with reversion.create_revision(atomic=False):
+                    reversion.set_comment("Loaded from the content files.")
+                    reversion.add_to_revision(obj)
 
 
 def _has_content() -> bool:
