@@ -88,6 +88,9 @@ def build(options) -> None:
             f"{time.perf_counter() - started:.1f} s",
             file=sys.stderr,
         )
+        started = time.perf_counter()
+        call_command("count_learners", verbosity=0)
+        print(f"count_learners in {time.perf_counter() - started:.1f} s", file=sys.stderr)
 
 
 def add_learners(count: int, per_learner: int) -> int:
