@@ -1,37 +1,15 @@
-"""The skills roadmap timeline: beginner → intermediate → advanced, the skills at each stage,
-each role's branch, and the visitor's progress coloured in. Computed from prefetched roadmaps;
-drawn by `templates/diagrams/roadmap_timeline.html` and `roadmaps_timeline.html`."""
+"""Every roadmap on one timeline (the roadmap list): beginner → intermediate → advanced, the
+skills at each stage, each role's branch, and the visitor's progress coloured in. Computed from
+prefetched roadmaps; drawn by `templates/diagrams/roadmaps_timeline.html`. A single roadmap's
+timeline is part of its page's content (`templates/roadmaps/roadmap_content.html`)."""
 
 from careers.diagrams import role_color
 from roadmaps.models import Stage, Status
 
-STATUS_MARKS = {
-    Status.DONE: "✓",
-    Status.LEARNING: "◐",
-    Status.SKIPPED: "–",
-    Status.NOT_STARTED: "",
-}
-
 
 def _chip(step, status) -> dict:
     status = Status(status)
-    return {"step": step, "status": status, "mark": STATUS_MARKS[status]}
-
-
-def roadmap_timeline(levels: list[dict]) -> list[dict]:
-    """One roadmap's stages from the view's `levels` (each with its steps' statuses)."""
-    stages = []
-    for item in levels:
-        shared = [
-            _chip(e["step"], e["status"]) for e in item["steps"] if not e["step"].is_specialization
-        ]
-        branch = [
-            _chip(e["step"], e["status"]) for e in item["steps"] if e["step"].is_specialization
-        ]
-        stages.append(
-            {"level": item["level"], "shared": shared, "branch": branch, "tally": item["tally"]}
-        )
-    return stages
+    return {"step": step, "status": status}
 
 
 def roadmaps_timeline(roadmaps, statuses: dict) -> list[dict]:

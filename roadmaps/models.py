@@ -160,6 +160,14 @@ class RoadmapLevel(NaturalKeyModel):
     def anchor(self) -> str:
         return f"level-{self.stage}"
 
+    def shared_steps(self) -> list["RoadmapStep"]:
+        """The steps every role's path has at this stage (from the prefetch)."""
+        return [step for step in self.steps.all() if not step.is_specialization]
+
+    def branch_steps(self) -> list["RoadmapStep"]:
+        """The steps of the role's own branch at this stage (from the prefetch)."""
+        return [step for step in self.steps.all() if step.is_specialization]
+
     def progress_for(self, statuses: dict) -> Tally:
         return Tally.of(self.steps.all(), statuses)
 

@@ -7,6 +7,7 @@ app_name = "roadmaps"
 urlpatterns = [
     path("roadmaps/", views.roadmap_list, name="roadmap_list"),
     path("roadmaps/<slug:slug>/", views.roadmap_detail, name="roadmap_detail"),
+    path("roadmaps/<slug:slug>/steps/status/", views.roadmap_status, name="roadmap_status"),
     path(
         "roadmaps/<slug:slug>/steps/<int:step_id>/status/",
         views.step_status,

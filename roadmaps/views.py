@@ -8,11 +8,11 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.cache import content_part
 from core.http import HtmxHttpRequest
-from roadmaps.forms import NoteForm, StatusForm
+from roadmaps.forms import NoteForm, RoadmapStatusForm, StatusForm
 from roadmaps.models import (
     LearnerStatistics,
     Note,
@@ -28,6 +28,7 @@ from roadmaps.overview import (
     visible_roadmaps,
     visitor_statuses,
 )
+from roadmaps.page import RoadmapContent, level_bar, level_count
 from roadmaps.services import (
     note_save,
     progress_set,
@@ -35,14 +36,24 @@ from roadmaps.services import (
 )
 
 
-def _get_roadmap(request: HttpRequest, slug: str) -> Roadmap:
-    """One roadmap with all its steps, from the content cache: the page then reads only the
-    learner's own progress and notes."""
+def _get_content(request: HttpRequest, slug: str) -> RoadmapContent:
+    """One roadmap with all its steps, and its page's content, from the content cache: a page
+    then reads only the learner's own progress and notes."""
     return content_part(
         request,
         f"roadmap:{slug}",
-        lambda: get_object_or_404(roadmaps_visible_to(request.user), role__slug=slug),
+        lambda: RoadmapContent.render(
+            get_object_or_404(roadmaps_visible_to(request.user), role__slug=slug)
+        ),
     )
+
+
+def _notes(request: HttpRequest, roadmap: Roadmap) -> dict | None:
+    """The learner's notes on this roadmap's skills, by skill id; None for a visitor."""
+    if not request.user.is_authenticated:
+        return None
+    notes = Note.objects.filter(user=request.user, skill__roadmap_steps__level__roadmap=roadmap)
+    return {note.skill_id: note for note in notes}
 
 
 @require_safe
@@ -56,40 +67,17 @@ def roadmap_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _roadmap_context(request: HttpRequest, roadmap: Roadmap) -> dict:
-    statuses = visitor_statuses(request)
-    notes = {}
-    if request.user.is_authenticated:
-        notes = {
-            note.skill_id: note
-            for note in Note.objects.filter(
-                user=request.user, skill__roadmap_steps__level__roadmap=roadmap
-            )
-        }
-    levels = []
-    for level in roadmap.levels.all():
-        steps = [
-            {
-                "step": step,
-                "status": Status(statuses.get(step.target_key, Status.NOT_STARTED)),
-                "note": notes.get(step.skill_id),
-            }
-            for step in level.steps.all()
-        ]
-        levels.append({"level": level, "steps": steps, "tally": level.progress_for(statuses)})
-    return {
-        "roadmap": roadmap,
-        "levels": levels,
-        "tally": roadmap.progress_for(statuses),
-        "statuses": Status,
-        "note_max_length": NoteForm.base_fields["text"].max_length,
-    }
-
-
 @require_safe
 def roadmap_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    roadmap = _get_roadmap(request, slug)
-    return render(request, "roadmaps/roadmap_detail.html", _roadmap_context(request, roadmap))
+    content = _get_content(request, slug)
+    roadmap = content.roadmap
+    statuses = visitor_statuses(request)
+    context = {
+        "roadmap": roadmap,
+        "content": content.fill(statuses, _notes(request, roadmap)),
+        "tally": roadmap.progress_for(statuses),
+    }
+    return render(request, "roadmaps/roadmap_detail.html", context)
 
 
 def _find_step(roadmap: Roadmap, step_id: int) -> tuple[RoadmapLevel, RoadmapStep]:
@@ -103,17 +91,39 @@ def _find_step(roadmap: Roadmap, step_id: int) -> tuple[RoadmapLevel, RoadmapSte
 
 @require_POST
 def step_status(request: HtmxHttpRequest, slug: str, step_id: int) -> HttpResponse:
-    roadmap = _get_roadmap(request, slug)
-    level, step = _find_step(roadmap, step_id)
+    """One step's status, from its own address."""
     form = StatusForm(request.POST)
+    status = Status(form.cleaned_data["status"]) if form.is_valid() else None
+    return _status_change(request, slug, step_id, status)
+
+
+@require_POST
+def roadmap_status(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """A status button of the roadmap page, which names its step: "<step id>:<status>"."""
+    form = RoadmapStatusForm(request.POST)
     if not form.is_valid():
-        return render(
-            request,
-            "roadmaps/bad_request.html",
-            {"message": "That is not a status a step can have.", "back": roadmap},
-            status=400,
-        )
-    status = Status(form.cleaned_data["status"])
+        return _status_refused(request, _get_content(request, slug).roadmap)
+    step_id, status = form.cleaned_data["set"]
+    return _status_change(request, slug, step_id, status)
+
+
+def _status_refused(request: HttpRequest, roadmap: Roadmap) -> HttpResponse:
+    return render(
+        request,
+        "roadmaps/bad_request.html",
+        {"message": "That is not a status a step can have.", "back": roadmap},
+        status=400,
+    )
+
+
+def _status_change(
+    request: HtmxHttpRequest, slug: str, step_id: int, status: Status | None
+) -> HttpResponse:
+    content = _get_content(request, slug)
+    roadmap = content.roadmap
+    level, step = _find_step(roadmap, step_id)
+    if status is None:
+        return _status_refused(request, roadmap)
     kind, target_slug = step.target_key
     if request.user.is_authenticated:
         progress_set(user=request.user, status=status, **{kind: step.target})
@@ -123,14 +133,16 @@ def step_status(request: HtmxHttpRequest, slug: str, step_id: int) -> HttpRespon
     if not request.htmx:
         messages.success(request, announcement)
         return redirect(f"{roadmap.get_absolute_url()}#step-{step.pk}")
-    # The partial shows the step, its level's tally and the roadmap's: nothing else to fetch.
+    # Every number on the page that this status moves, out of band; nothing else to fetch.
     statuses = visitor_statuses(request)
     level_tally, tally = level.progress_for(statuses), roadmap.progress_for(statuses)
     context = {
-        "roadmap": roadmap,
-        "statuses": Status,
-        "changed": {"step": step, "status": status},
-        "changed_level": {"level": level, "tally": level_tally},
+        "changed": [
+            content.parts["status", step.pk, status, True],
+            content.parts["chip", step.pk, status, True],
+            level_bar(level_tally, stage=level.stage, oob=True),
+            level_count(level.stage, level_tally, oob=True),
+        ],
         "tally": tally,
         "announcement": f"{announcement} {level.title}: {level_tally.percent_done}% done. "
         f"Roadmap: {tally.percent_done}% done.",
@@ -139,9 +151,11 @@ def step_status(request: HtmxHttpRequest, slug: str, step_id: int) -> HttpRespon
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def step_note(request: HtmxHttpRequest, slug: str, step_id: int) -> HttpResponse:
-    roadmap = _get_roadmap(request, slug)
+    """A learner's private note on a step's skill: a page of its own without JavaScript; with
+    htmx, an editor opened in the step whose Save button posts through the page's one form."""
+    roadmap = _get_content(request, slug).roadmap
     _, step = _find_step(roadmap, step_id)
     if step.skill_id is None:
         return render(
@@ -150,26 +164,31 @@ def step_note(request: HtmxHttpRequest, slug: str, step_id: int) -> HttpResponse
             {"message": "Notes are kept on skills, and this step is a project.", "back": roadmap},
             status=400,
         )
-    form = NoteForm(request.POST)
-    if form.is_valid():
-        note = note_save(user=request.user, skill=step.skill, text=form.cleaned_data["text"])
-        saved = "Note saved." if note else "Note deleted."
-        if not request.htmx:
-            messages.success(request, f"{step.name}: {saved}")
-            return redirect(f"{roadmap.get_absolute_url()}#step-{step.pk}")
-        context = {"entry": {"step": step, "note": note}, "roadmap": roadmap, "saved": saved}
-    else:
-        if not request.htmx:
-            return render(
-                request,
-                "roadmaps/bad_request.html",
-                {"message": " ".join(form.errors["text"]), "back": roadmap},
-                status=400,
-            )
-        # htmx does not swap 4xx responses: show the error in place with a 200.
-        context = {"entry": {"step": step, "note": None}, "roadmap": roadmap, "form": form}
-    context["note_max_length"] = NoteForm.base_fields["text"].max_length
-    return render(request, "roadmaps/roadmap_detail.html#note", context)
+    # Named after the step: several editors can be open in the page's one form at once.
+    prefix = f"note-{step.pk}"
+    note = Note.objects.filter(user=request.user, skill=step.skill).first()
+    form = NoteForm(prefix=prefix, initial={"text": note.text if note else ""})
+    context = {"roadmap": roadmap, "step": step, "saved": ""}
+    status = 200
+    if request.method == "POST":
+        form = NoteForm(request.POST, prefix=prefix)
+        if form.is_valid():
+            note = note_save(user=request.user, skill=step.skill, text=form.cleaned_data["text"])
+            saved = f"{step.name}: {'Note saved.' if note else 'Note deleted.'}"
+            if not request.htmx:
+                messages.success(request, saved)
+                return redirect(f"{roadmap.get_absolute_url()}#step-{step.pk}")
+            context["saved"] = saved
+        elif not request.htmx:
+            status = 400
+        # htmx does not swap 4xx responses: errors come back in place with a 200.
+    context.update(form=form, note_max_length=NoteForm.base_fields["text"].max_length)
+    if request.htmx:
+        if request.method == "POST":
+            return render(request, "roadmaps/step_note.html#note-saved", context)
+        context["autofocus"] = True  # the editor just opened: typing starts at once
+        return render(request, "roadmaps/step_note.html#note-editor", context)
+    return render(request, "roadmaps/step_note.html", context, status=status)
 
 
 @require_safe

@@ -374,6 +374,7 @@ def real_pages(content: Content, saved: Saved) -> dict[str, list[str]]:
         "roadmaps:roadmap_detail": each("roadmaps:roadmap_detail", content.roadmap_slugs),
         # Views that only take posts: a GET must be refused cleanly.
         "roadmaps:step_status": [reverse("roadmaps:step_status", args=step) for step in step_urls],
+        "roadmaps:roadmap_status": each("roadmaps:roadmap_status", content.roadmap_slugs),
         "roadmaps:step_note": [reverse("roadmaps:step_note", args=step) for step in step_urls],
         "roadmaps:public_progress": each("roadmaps:public_progress", ["learner", "other"]),
         "quizzes:quiz_detail": each("quizzes:quiz_detail", content.quiz_slugs),
@@ -637,7 +638,9 @@ def test_random_step_posts_never_give_a_server_error_nor_lose_progress_or_notes(
 ):
     with example():
         who = data.draw(st.sampled_from(["anonymous", "learner"]), label="visitor")
-        endpoint = data.draw(st.sampled_from(["step_status", "step_note"]), label="endpoint")
+        endpoint = data.draw(
+            st.sampled_from(["step_status", "roadmap_status", "step_note"]), label="endpoint"
+        )
         slug, step_id = data.draw(st.sampled_from(content.all_steps), label="real step")
         # Mostly a step on its own roadmap; else another roadmap's slug, an unknown slug, or
         # a step id that is not on the roadmap.
@@ -648,28 +651,40 @@ def test_random_step_posts_never_give_a_server_error_nor_lose_progress_or_notes(
             slug = data.draw(st.from_regex(r"\A[-a-zA-Z0-9_]{1,60}\Z"), label="slug")
         elif wrong == "step":
             step_id = data.draw(st.integers(min_value=0), label="step")
-        field_name = "status" if endpoint == "step_status" else "text"
+        # The page's one form names the step in its value; a note's field, in its name.
+        field_name = {
+            "step_status": "status",
+            "roadmap_status": "set",
+            "step_note": f"note-{step_id}-text",
+        }[endpoint]
         fields = data.draw(form_data([field_name]), label="fields")
+        statuses = st.one_of(st.sampled_from(Status.values), VALUES)
         value = data.draw(
-            st.one_of(st.sampled_from(Status.values), VALUES)
-            if endpoint == "step_status"
-            else VALUES,
+            {
+                "step_status": statuses,
+                "roadmap_status": statuses.map(lambda v: f"{step_id}:{v}") | VALUES,
+                "step_note": VALUES,
+            }[endpoint],
             label=field_name,
         )
         fields = {k: v for k, v in fields.items() if k != field_name} | {field_name: [value]}
         how = data.draw(posts, label="how")
         client = visitor_client(who, saved, csrf=True)
         before = saved_rows()
-        url = reverse(f"roadmaps:{endpoint}", args=[slug, step_id])
+        args = [slug] if endpoint == "roadmap_status" else [slug, step_id]
+        url = reverse(f"roadmaps:{endpoint}", args=args)
         response = send(client, url, fields, how)
         assert_no_server_error(response, f"{who}: POST {url} {fields!r} {how}")
         after = saved_rows()
 
         step_on_roadmap = step_id in content.steps.get(slug, [])
-        if endpoint == "step_status":
-            rejected = (
-                not step_on_roadmap or value not in Status.values or how.encoding == "garbage"
+        if endpoint in ("step_status", "roadmap_status"):
+            valid = (
+                Status.values
+                if endpoint == "step_status"
+                else [f"{step_id}:{status}" for status in Status.values]
             )
+            rejected = not step_on_roadmap or value not in valid or how.encoding == "garbage"
         else:
             rejected = (
                 not step_on_roadmap or step_id not in content.skill_step_ids or who != "learner"
@@ -681,7 +696,7 @@ def test_random_step_posts_never_give_a_server_error_nor_lose_progress_or_notes(
             return
         # A valid post changes at most the learner's own row for that step, nothing else.
         step = RoadmapStep.objects.get(pk=step_id)
-        table, key = ("progress", 3) if endpoint == "step_status" else ("notes", 2)
+        table, key = ("notes", 2) if endpoint == "step_note" else ("progress", 3)
         target = (saved.learner.pk, step.skill_id, step.project_id)[:key]
         for name in before:
             changed = before[name] ^ after[name]

@@ -7,7 +7,6 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
 from careers.charts import salary_bars
-from core.cache import content_part
 
 register = template.Library()
 
@@ -36,31 +35,3 @@ def salary_chart(levels, caption: str, top: int | None = None, show_role: bool =
 @register.filter
 def get_item(mapping: dict, key):
     return mapping.get(key)
-
-
-@register.tag
-def content_fragment(parser, token):
-    """Markup that shows content only (never a learner's state), rendered once per content
-    version in each worker:
-
-        {% content_fragment "roadmap-step" step.pk %}…{% endcontent_fragment %}
-
-    The arguments name the fragment; they must say everything it depends on."""
-    names = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
-    if not names:
-        raise template.TemplateSyntaxError("content_fragment needs a name.")
-    nodelist = parser.parse(("endcontent_fragment",))
-    parser.delete_first_token()
-    return ContentFragmentNode(nodelist, names)
-
-
-class ContentFragmentNode(template.Node):
-    def __init__(self, nodelist, names):
-        self.nodelist = nodelist
-        self.names = names
-
-    def render(self, context):
-        name = ":".join(str(part.resolve(context)) for part in self.names)
-        return content_part(
-            context["request"], f"fragment:{name}", lambda: self.nodelist.render(context)
-        )

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.safestring import mark_safe
 
 from careers import comparison
 from roadmaps import diagrams as roadmap_diagrams
@@ -8,15 +9,16 @@ from roadmaps.overview import visitor_statuses
 register = template.Library()
 
 
+@register.simple_tag
+def slot(kind: str, key) -> str:
+    """Where a learner's state goes in content rendered for every viewer (roadmaps/page.py)."""
+    return mark_safe(f"<!--slot:{kind}:{key}-->")
+
+
 @register.filter
 def level_progress(level, statuses):
     """A level's tally for these statuses (from the prefetched steps)."""
     return level.progress_for(statuses)
-
-
-@register.inclusion_tag("diagrams/roadmap_timeline.html")
-def roadmap_timeline(roadmap, levels):
-    return {"roadmap": roadmap, "stages": roadmap_diagrams.roadmap_timeline(levels)}
 
 
 @register.inclusion_tag("diagrams/roadmaps_timeline.html", takes_context=True)

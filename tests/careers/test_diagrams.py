@@ -344,7 +344,9 @@ def test_a_learners_progress_colours_the_timeline(learner_client, learner):
         timeline = figure(page(learner_client, url), "roadmap-timeline")
         return [
             chip
-            for chip in re.findall(r'<li class="step-chip status-done">(.*?)</li>', timeline)
+            for chip in re.findall(
+                r'<li[^>]* class="step-chip status-done"[^>]*>(.*?)</li>', timeline
+            )
             if step.name in chip
         ]
 

@@ -40,7 +40,7 @@ def test_marking_a_step_updates_it_and_the_bars_in_place_and_keeps_focus(content
     done = item.get_by_role("button", name="Done")
     done.focus()
     page.keyboard.press("Enter")
-    page.locator(f"#step-status-{step.pk}.status-done").wait_for()
+    page.locator(f'#status-{step.pk}-done[aria-pressed="true"]').wait_for()
     assert page.url == url_before  # no reload, no navigation
     assert item.get_by_role("button", name="Done").get_attribute("aria-pressed") == "true"
     focused = page.evaluate("document.activeElement.id")
@@ -57,10 +57,10 @@ def test_a_shared_skill_done_on_one_roadmap_shows_done_on_another(content, page)
     page.goto("/roadmaps/data-engineer/")
     sql = _step("data-engineer", "sql")
     page.locator(f"#step-{sql.pk}").get_by_role("button", name="Done").click()
-    page.locator(f"#step-status-{sql.pk}.status-done").wait_for()
+    page.locator(f'#status-{sql.pk}-done[aria-pressed="true"]').wait_for()
     page.goto("/roadmaps/ml-engineer/")
     other = _step("ml-engineer", "sql")
-    assert "status-done" in page.locator(f"#step-status-{other.pk}").get_attribute("class")
+    assert page.locator(f"#status-{other.pk}-done").get_attribute("aria-pressed") == "true"
 
 
 def test_without_javascript_the_status_change_is_a_form_post_that_comes_back(
@@ -73,7 +73,7 @@ def test_without_javascript_the_status_change_is_a_form_post_that_comes_back(
     page.wait_for_load_state()
     assert page.url.endswith(f"/roadmaps/data-analyst/#step-{step.pk}")
     assert "SQL basics: Learning." in page.locator(".messages").inner_text()
-    assert "status-learning" in page.locator(f"#step-status-{step.pk}").get_attribute("class")
+    assert page.locator(f"#status-{step.pk}-learning").get_attribute("aria-pressed") == "true"
     assert "in progress" in page.locator("#roadmap-progress").inner_text()
 
 
@@ -118,11 +118,31 @@ def test_a_note_is_shown_escaped_and_saved_in_place(signed_in_learner, live_serv
     step = _step("data-scientist", "sql")
     page.goto("/roadmaps/data-scientist/")
     note = page.locator(f"#note-{step.pk}")
-    assert note.get_by_role("textbox").input_value() == "<i>joins</i>"
-    note.get_by_role("textbox").fill("window functions")
+    assert "<i>joins</i>" in note.inner_text()
+    note.get_by_role("link", name="Edit my note").click()
+    textbox = note.get_by_role("textbox")
+    assert textbox.input_value() == "<i>joins</i>"
+    assert page.evaluate("document.activeElement.tagName") == "TEXTAREA"  # typing starts at once
+    textbox.fill("window functions")
     note.get_by_role("button", name="Save note").click()
-    page.locator(f"#note-{step.pk}").get_by_text("Note saved.").wait_for()
+    note.get_by_text("Note saved.").wait_for()
     assert page.evaluate("document.activeElement.id") == f"note-save-{step.pk}"
+    assert page.url.endswith("/roadmaps/data-scientist/")
+
+
+def test_without_javascript_a_note_is_written_on_its_own_page(
+    signed_in_learner, live_server, page_without_javascript
+):
+    page = page_without_javascript
+    _sign_in(page, live_server, signed_in_learner)
+    step = _step("data-scientist", "python")
+    page.goto("/roadmaps/data-scientist/")
+    page.locator(f"#note-{step.pk}").get_by_role("link", name="Add a private note").click()
+    page.get_by_role("textbox").fill("pandas first")
+    page.get_by_role("button", name="Save note").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/roadmaps/data-scientist/#step-{step.pk}")
+    assert "pandas first" in page.locator(f"#note-{step.pk}").inner_text()
 
 
 def test_changing_the_status_keeps_a_note_being_typed_in_the_same_step(
@@ -132,9 +152,12 @@ def test_changing_the_status_keeps_a_note_being_typed_in_the_same_step(
     step = _step("data-scientist", "python")
     page.goto("/roadmaps/data-scientist/")
     item = page.locator(f"#step-{step.pk}")
-    item.locator("summary").click()
+    item.get_by_role("link", name="Add a private note").click()
     item.get_by_role("textbox").fill("half-written thought")
+    count = page.locator(f"#count-{step.level.stage}")
+    before = count.inner_text()
     item.get_by_role("button", name="Done").click()
-    page.locator(f"#step-status-{step.pk}.status-done").wait_for()
+    page.locator(f'#status-{step.pk}-done[aria-pressed="true"]').wait_for()
     assert item.get_by_role("textbox").input_value() == "half-written thought"
     assert "Python" in page.locator("#progress-announcer").inner_text()
+    assert count.inner_text() != before  # the timeline's count for the level moved too

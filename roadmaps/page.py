@@ -1,0 +1,125 @@
+"""A roadmap page in two passes: its content, rendered once per content version for every
+viewer, and then one learner's state filled into the slots it leaves.
+
+Why not `{% cache %}`: a learner's state sits inside every step (its status, its chip, its
+note), so cached fragments would have to be cut at each of them, and the template's safety
+would rest on where each cut falls. Here the shared part is rendered without a request, so no
+user, session or CSRF token can reach it, and the learner's part is a dictionary of slot values.
+"""
+
+import re
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from django.template.loader import get_template, render_to_string
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from roadmaps.models import Roadmap, Status
+
+TEMPLATE = "roadmaps/roadmap_content.html"
+SLOT = re.compile(r"<!--slot:([\w:-]+)-->")
+# Runs of whitespace with a line break render as one space: keep one character of them.
+LINE_BREAKS = re.compile(r"\s*\n\s*")
+
+
+@dataclass(frozen=True)
+class RoadmapContent:
+    """The roadmap's markup split at its slots, and the content-only markup of every slot that
+    depends on a status alone (a step's status control or chip, for each status). Immutable:
+    one instance serves every request of a worker until the content changes."""
+
+    roadmap: Roadmap
+    segments: tuple[str, ...]  # text, slot name, text, slot name, …, text
+    parts: MappingProxyType  # (kind, step id, status, oob) -> markup
+
+    @classmethod
+    def render(cls, roadmap: Roadmap) -> "RoadmapContent":
+        html = LINE_BREAKS.sub("\n", render_to_string(TEMPLATE, {"roadmap": roadmap}))
+        control, chip, note_link = (
+            get_template(f"{TEMPLATE}#{name}") for name in ("step-status", "chip", "note-link")
+        )
+        parts = {}
+        for step in roadmap.steps():
+            for status in Status:
+                for oob in (False, True):
+                    context = {"step": step, "status": status, "oob": oob}
+                    parts["status", step.pk, status, oob] = control.render(
+                        {**context, "statuses": Status.choices}
+                    )
+                    parts["chip", step.pk, status, oob] = chip.render(context)
+            if step.skill_id:
+                parts["note", step.pk, None, False] = note_link.render({"step": step})
+        return cls(roadmap, tuple(SLOT.split(html)), MappingProxyType(parts))
+
+    def status_of(self, step, statuses: dict) -> Status:
+        return Status(statuses.get(step.target_key, Status.NOT_STARTED))
+
+    def fill(self, statuses: dict, notes: dict | None) -> SafeString:
+        """The page's content for one learner: `statuses` as `visitor_statuses` gives them,
+        `notes` by skill id (None for a visitor, who keeps no notes)."""
+        values = {}
+        for level in self.roadmap.levels.all():
+            tally = level.progress_for(statuses)
+            values[f"level:{level.stage}"] = level_bar(tally)
+            values[f"count:{level.stage}"] = level_count(level.stage, tally)
+            for step in level.steps.all():
+                status = self.status_of(step, statuses)
+                values[f"status:{step.pk}"] = self.parts["status", step.pk, status, False]
+                values[f"chip:{step.pk}"] = self.parts["chip", step.pk, status, False]
+                if step.skill_id:
+                    values[f"note:{step.pk}"] = self.note(step, notes)
+        segments = self.segments
+        return mark_safe(
+            "".join(values[part] if odd else part for odd, part in _alternate(segments))
+        )
+
+    def note(self, step, notes: dict | None) -> str:
+        if notes is None:
+            return ""
+        note = notes.get(step.skill_id)
+        if note is None:
+            return self.parts["note", step.pk, None, False]
+        return note_shown(step, note.text)
+
+
+def _alternate(segments):
+    """(False, text), (True, slot name), (False, text), …"""
+    return ((index % 2 == 1, part) for index, part in enumerate(segments))
+
+
+def level_bar(tally, *, stage: str = "", oob: bool = False) -> str:
+    html = render_to_string("roadmaps/includes/progress_bar.html", {"tally": tally})
+    if not oob:
+        return html
+    return format_html(
+        '<div id="level-progress-{}" hx-swap-oob="innerHTML">{}</div>', stage, mark_safe(html)
+    )
+
+
+def level_count(stage: str, tally, *, oob: bool = False) -> str:
+    if oob:
+        return format_html(
+            '<span id="count-{}" hx-swap-oob="innerHTML">{} of {} done</span>',
+            stage,
+            tally.done,
+            tally.total,
+        )
+    return format_html(
+        '<span id="count-{}" class="timeline-tally">{} of {} done</span>',
+        stage,
+        tally.done,
+        tally.total,
+    )
+
+
+def note_shown(step, text: str) -> str:
+    """A saved note on the roadmap page, with the link that edits it."""
+    return format_html(
+        '<p class="note-text">{}</p><a class="small" href="steps/{}/note/" hx-get="steps/{}/note/" '
+        'hx-target="#note-{}" hx-swap="innerHTML">Edit my note</a>',
+        text,
+        step.pk,
+        step.pk,
+        step.pk,
+    )

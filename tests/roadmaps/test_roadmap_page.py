@@ -1,0 +1,123 @@
+"""The roadmap page in two passes: content rendered once for every viewer, then one learner's
+state. What is shared can hold no learner's data or token; each learner sees only their own."""
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from roadmaps.models import Note, RoadmapStep, Status
+from roadmaps.page import RoadmapContent
+from roadmaps.services import progress_set
+from tests.content import build_content, build_roadmaps
+from tests.html import attribute, select, select_one, text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def roadmap():
+    roadmap = build_roadmaps(build_content())[0]
+    return roadmap.__class__.objects.prefetch_related(
+        "levels__steps__skill", "levels__steps__project", "levels__steps__resources"
+    ).get(pk=roadmap.pk)
+
+
+def _skill_steps(roadmap) -> list[RoadmapStep]:
+    return list(RoadmapStep.objects.filter(level__roadmap=roadmap, skill__isnull=False))
+
+
+def test_the_shared_content_is_rendered_without_a_request_so_it_holds_no_token_or_learner(
+    roadmap, learner
+):
+    step = _skill_steps(roadmap)[0]
+    progress_set(user=learner, skill=step.skill, status=Status.DONE)
+    Note.objects.create(user=learner, skill=step.skill, text="learner's own words")
+
+    content = RoadmapContent.render(roadmap)
+    shared = "".join(content.segments) + "".join(content.parts.values())
+
+    assert "csrfmiddlewaretoken" not in shared and "learner" not in shared.lower()
+    assert "learner's own words" not in shared
+    assert 'aria-pressed="true"' in shared  # the variants: every status of every step
+
+
+def test_two_learners_interleaved_each_see_only_their_own_statuses_notes_names_and_tokens(
+    roadmap, learner, other_learner
+):
+    first, second = _skill_steps(roadmap)[:2]
+    progress_set(user=learner, skill=first.skill, status=Status.DONE)
+    progress_set(user=other_learner, skill=second.skill, status=Status.SKIPPED)
+    Note.objects.create(user=learner, skill=first.skill, text="mine: window functions")
+    Note.objects.create(user=other_learner, skill=first.skill, text="theirs: never show")
+    clients = {}
+    for user in (learner, other_learner):
+        clients[user.username] = Client()
+        clients[user.username].force_login(user)
+
+    pages = {}
+    for _ in range(2):  # interleaved, so any shared state would show on the other's page
+        for name, client in clients.items():
+            pages[name] = client.get(roadmap.get_absolute_url()).content.decode()
+
+    mine, theirs = pages["learner"], pages["other"]
+    assert "mine: window functions" in mine and "theirs: never show" not in mine
+    assert "theirs: never show" in theirs and "mine: window functions" not in theirs
+    pressed = 'button[aria-pressed="true"]'
+    assert attribute(select_one(mine, f"#step-status-{first.pk} {pressed}"), "value").endswith(
+        ":done"
+    )
+    assert attribute(select_one(theirs, f"#step-status-{first.pk} {pressed}"), "value").endswith(
+        ":not_started"
+    )
+    assert attribute(select_one(theirs, f"#step-status-{second.pk} {pressed}"), "value").endswith(
+        ":skipped"
+    )
+    assert "status-done" in attribute(select_one(mine, f"#chip-{first.pk}"), "class")
+    assert "status-done" not in attribute(select_one(theirs, f"#chip-{first.pk}"), "class")
+    assert "learner@example.com" not in theirs
+
+    def token(html):
+        return attribute(
+            select_one(html, 'form#progress input[name="csrfmiddlewaretoken"]'), "value"
+        )
+
+    assert token(mine) != token(theirs)
+
+
+def test_an_anonymous_visitor_gets_the_same_content_with_their_session_s_statuses(roadmap, client):
+    step = _skill_steps(roadmap)[0]
+    client.post(reverse("roadmaps:step_status", args=[roadmap.slug, step.pk]), {"status": "done"})
+    html = client.get(roadmap.get_absolute_url()).content.decode()
+    assert attribute(select_one(html, f"#status-{step.pk}-done"), "aria-pressed") == "true"
+    assert not select(html, ".step-note a")  # notes need an account
+
+
+def test_a_content_edit_shows_at_once_on_a_signed_in_roadmap_page(roadmap, learner_client):
+    learner_client.get(roadmap.get_absolute_url())  # the content is kept now
+    step = _skill_steps(roadmap)[0]
+    step.explanation = "Rewritten by an editor."
+    step.save()
+    html = learner_client.get(roadmap.get_absolute_url()).content.decode()
+    assert "Rewritten by an editor." in text(select_one(html, f"#step-{step.pk}"))
+
+
+@pytest.mark.slow
+def test_the_signed_in_data_scientist_roadmap_is_at_most_45_kb_whatever_the_statuses(
+    learner_client, learner
+):
+    call_command("load_content", verbosity=0)
+    url = "/roadmaps/data-scientist/"
+    steps = RoadmapStep.objects.filter(level__roadmap__role__slug="data-scientist")
+    for step in steps:  # "Skipped" everywhere is the longest page: a mark on every chip
+        learner_client.post(
+            reverse("roadmaps:roadmap_status", args=["data-scientist"]),
+            {"set": f"{step.pk}:skipped"},
+            HTTP_HX_REQUEST="true",  # no message left to show on the next page
+        )
+    for step in steps.filter(skill__isnull=False)[:4]:
+        Note.objects.create(user=learner, skill=step.skill, text="Revisit this.")
+    html = learner_client.get(url).content
+    assert len(html) <= 45_000, len(html)
+    assert len(select(html.decode(), "fieldset.step-status")) == steps.count()
+    assert len(select(html.decode(), 'main input[name="csrfmiddlewaretoken"]')) == 1
