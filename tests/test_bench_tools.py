@@ -155,14 +155,14 @@ def test_targets_are_judged_against_healthz_and_the_unscaled_run():
     scaled = _run(10, {"/healthz": 1000, "role": 200, "roadmap": 150}, p99=150)
     verdicts = {v.name: v.passed for v in evaluate([real, scaled], connections=16)}
     assert verdicts["[×1] role throughput ≥ 0.5 of /healthz"]
-    assert not verdicts["[×1] roadmap throughput ≥ 0.25 of /healthz"]
+    assert not verdicts["[×1] roadmap throughput ≥ 0.3 of /healthz"]
     assert not verdicts["[×10] role p99 < 100 ms at 16 conns"]
     # 600 → 200 req/s is three times the time per request; 200 → 150 is 1.33 times.
-    assert not verdicts["×10 content: role time per request ≤ 2× the real content's"]
-    assert verdicts["×10 content: roadmap time per request ≤ 2× the real content's"]
+    assert not verdicts["×10 content: role time per request ≤ 1.5× the real content's"]
+    assert verdicts["×10 content: roadmap time per request ≤ 1.5× the real content's"]
     assert verdicts["Page weight of /roles/x/ ≤ 100 KB (HTML gzipped)"]
-    # 3,000 bytes is over 2 KB although it gzips to 900: the site sends it uncompressed.
-    assert not verdicts["htmx status-change response ≤ 2 KB (uncompressed)"]
+    # 3,000 bytes is over 1,500 although it gzips to 900: the site sends it uncompressed.
+    assert not verdicts["htmx status-change response ≤ 1,500 bytes (uncompressed)"]
 
 
 @pytest.fixture
