@@ -86,7 +86,9 @@ class RoleAdmin(ContentAdmin):
     list_filter = ["kind", "status"]
     search_fields = ["name", "short_name", "summary", "overview"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["collaborators", "diagram"]
+    # A multiple autocomplete sets inline styles, which the site's CSP refuses.
+    filter_horizontal = ["collaborators"]
+    autocomplete_fields = ["diagram"]
     # Every inline is listed, so a role's history holds all its parts and reverting a
     # version restores them together; each page shows only some of them.
     inlines = [
@@ -135,7 +137,7 @@ class RoleAdmin(ContentAdmin):
         request.role_section = section
         role = self.get_object(request, unquote(object_id))
         label, inline = ROLE_SECTIONS[section]
-        links = self.section_links(object_id, section)
+        links = self.section_links(request, object_id, section)
         rows = next((link["rows"] for link in links if link["current"]), 0)
         size = inline.rows_per_page
         request.inline_page = page = page_number(request, rows, size)
@@ -152,7 +154,7 @@ class RoleAdmin(ContentAdmin):
         return self.changeform_view(request, object_id, extra_context=context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        context = {**(extra_context or {}), "role_sections": self.section_links(object_id)}
+        context = {**(extra_context or {}), "role_sections": self.section_links(request, object_id)}
         return super().change_view(request, object_id, form_url, context)
 
     def get_inlines(self, request, obj):
@@ -171,7 +173,7 @@ class RoleAdmin(ContentAdmin):
             return {}
         return super().get_prepopulated_fields(request, obj)
 
-    def section_links(self, object_id, current: str = "") -> list[dict]:
+    def section_links(self, request, object_id, current: str = "") -> list[dict]:
         """The role's main page and each of its parts, with their rows counted in one query."""
         rows = {
             section: Coalesce(
@@ -186,9 +188,10 @@ class RoleAdmin(ContentAdmin):
             )
             for section, (_, inline) in ROLE_SECTIONS.items()
         }
-        counts = Role.objects.filter(pk=unquote(object_id)).values(**rows).first()
-        if counts is None:
+        role = self.get_object(request, unquote(object_id))
+        if role is None:  # the admin answers for an unknown or malformed id itself
             return []
+        counts = Role.objects.filter(pk=role.pk).values(**rows).get()
         main = reverse("admin:careers_role_change", args=[object_id])
         links = [{"label": "The role", "url": main, "rows": None, "current": not current}]
         for section, (label, _) in ROLE_SECTIONS.items():

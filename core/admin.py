@@ -247,6 +247,9 @@ class ContentInline(admin.TabularInline):
     # Rows per page, when the page that shows this inline pages it (see `page_rows`).
     rows_per_page = 15
 
+    class Media:
+        css = {"all": ["css/admin_inlines.css"]}
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         return text_formfield(db_field, super().formfield_for_dbfield(db_field, request, **kwargs))
 
