@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import reswap
 
 from core.cache import content_part
 from core.http import HtmxHttpRequest
@@ -147,7 +148,8 @@ def _status_change(
         "announcement": f"{announcement} {level.title}: {level_tally.percent_done}% done. "
         f"Roadmap: {tally.percent_done}% done.",
     }
-    return render(request, "roadmaps/roadmap_detail.html#status-changed", context)
+    # Everything in the answer is out of band; the form itself stays as it is.
+    return reswap(render(request, "roadmaps/roadmap_detail.html#status-changed", context), "none")
 
 
 @login_required
@@ -185,7 +187,7 @@ def step_note(request: HtmxHttpRequest, slug: str, step_id: int) -> HttpResponse
     context.update(form=form, note_max_length=NoteForm.base_fields["text"].max_length)
     if request.htmx:
         if request.method == "POST":
-            return render(request, "roadmaps/step_note.html#note-saved", context)
+            return reswap(render(request, "roadmaps/step_note.html#note-saved", context), "none")
         context["autofocus"] = True  # the editor just opened: typing starts at once
         return render(request, "roadmaps/step_note.html#note-editor", context)
     return render(request, "roadmaps/step_note.html", context, status=status)

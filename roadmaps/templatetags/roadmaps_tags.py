@@ -5,8 +5,14 @@ from careers import comparison
 from roadmaps import diagrams as roadmap_diagrams
 from roadmaps.models import Progress, Status
 from roadmaps.overview import visitor_statuses
+from roadmaps.page import progress_bar
 
 register = template.Library()
+
+
+@register.simple_tag(name="progress_bar")
+def progress_bar_tag(tally):
+    return progress_bar(tally)
 
 
 @register.simple_tag
