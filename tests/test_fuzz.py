@@ -60,7 +60,8 @@ from roadmaps.models import Note, Progress, Roadmap, RoadmapStep, Status
 from roadmaps.services import note_save, progress_set
 from tests.conftest import PASSWORD
 
-pytestmark = pytest.mark.django_db
+# Slow: loads the whole content (make test runs it; make test-fast leaves it out).
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 # Even without its example database, Hypothesis caches Unicode tables and constants in
 # ./.hypothesis; keep them out of the repository (it reads this when it first writes).

@@ -37,6 +37,7 @@ def test_the_role_pages_answer_with_a_constant_number_of_queries(editor_client, 
     assert max(sections) <= 14
 
 
+@pytest.mark.slow
 def test_the_role_page_stays_small_with_the_real_content(editor_client):
     load_site_content()
     for role in Role.objects.all():

@@ -26,6 +26,9 @@ from careers.models import (
     ToolCategory,
 )
 
+# Slow: loads the whole content (make test runs it; make test-fast leaves it out).
+pytestmark = pytest.mark.slow
+
 FIXTURE = "fixtures/careers.json"
 CORE = ["data-engineer", "data-analyst", "data-scientist", "ml-engineer"]
 SPECIALIZED = [

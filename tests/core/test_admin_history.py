@@ -18,6 +18,7 @@ def _change_url(obj) -> str:
     return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
 
 
+@pytest.mark.slow
 def test_loading_the_content_records_a_version_of_every_object_it_can_undo_to(editor_client):
     call_command("load_content", verbosity=0)
     role = Role.objects.get(slug="data-scientist")

@@ -3,7 +3,8 @@ from django.core.management import call_command
 
 from careers.models import Role
 
-pytestmark = pytest.mark.django_db
+# Slow: loads the whole content (make test runs it; make test-fast leaves it out).
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def test_it_loads_the_content_into_an_empty_database():

@@ -13,7 +13,8 @@ from quizzes.models import Choice, ChoiceWeight, Question, Quiz, Topic
 from quizzes.results import fit_result
 from quizzes.services import answer_record, sitting_start
 
-pytestmark = pytest.mark.django_db
+# Slow: loads the whole content (make test runs it; make test-fast leaves it out).
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 QUICK_QUIZ = [
     "What's the main difference between a Data Engineer and a Data Scientist?",

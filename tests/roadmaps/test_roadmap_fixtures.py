@@ -11,6 +11,9 @@ from django.core.management import call_command
 from careers.models import Role, Skill
 from roadmaps.models import Project, Resource, Roadmap, RoadmapLevel, RoadmapStep
 
+# Slow: loads the whole content (make test runs it; make test-fast leaves it out).
+pytestmark = pytest.mark.slow
+
 CORE = ["data-engineer", "data-analyst", "data-scientist", "ml-engineer"]
 SPECIALIZED = [
     "mlops-engineer",
