@@ -31,25 +31,19 @@ class RoadmapContent:
 
     roadmap: Roadmap
     segments: tuple[str, ...]  # text, slot name, text, slot name, …, text
-    parts: MappingProxyType  # (kind, step id, status, oob) -> markup
+    parts: MappingProxyType  # (kind, step id, status) -> markup
 
     @classmethod
     def render(cls, roadmap: Roadmap) -> "RoadmapContent":
         html = LINE_BREAKS.sub("\n", render_to_string(TEMPLATE, {"roadmap": roadmap}))
-        control, chip, note_link = (
-            get_template(f"{TEMPLATE}#{name}") for name in ("step-status", "chip", "note-link")
-        )
+        note_link = get_template(f"{TEMPLATE}#note-link")
         parts = {}
         for step in roadmap.steps():
             for status in Status:
-                for oob in (False, True):
-                    context = {"step": step, "status": status, "oob": oob}
-                    parts["status", step.pk, status, oob] = control.render(
-                        {**context, "statuses": Status.choices}
-                    )
-                    parts["chip", step.pk, status, oob] = chip.render(context)
+                parts["status", step.pk, status] = step_part("step-status", step, status)
+                parts["chip", step.pk, status] = step_part("chip", step, status)
             if step.skill_id:
-                parts["note", step.pk, None, False] = note_link.render({"step": step})
+                parts["note", step.pk, None] = note_link.render({"step": step})
         return cls(roadmap, tuple(SLOT.split(html)), MappingProxyType(parts))
 
     def status_of(self, step, statuses: dict) -> Status:
@@ -65,8 +59,8 @@ class RoadmapContent:
             values[f"count:{level.stage}"] = level_count(level.stage, tally)
             for step in level.steps.all():
                 status = self.status_of(step, statuses)
-                values[f"status:{step.pk}"] = self.parts["status", step.pk, status, False]
-                values[f"chip:{step.pk}"] = self.parts["chip", step.pk, status, False]
+                values[f"status:{step.pk}"] = self.parts["status", step.pk, status]
+                values[f"chip:{step.pk}"] = self.parts["chip", step.pk, status]
                 if step.skill_id:
                     values[f"note:{step.pk}"] = self.note(step, notes)
         segments = self.segments
@@ -79,8 +73,15 @@ class RoadmapContent:
             return ""
         note = notes.get(step.skill_id)
         if note is None:
-            return self.parts["note", step.pk, None, False]
+            return self.parts["note", step.pk, None]
         return note_shown(step, note.text)
+
+
+def step_part(partial: str, step, status: Status, *, oob: bool = False) -> SafeString:
+    """A step's status control or timeline chip for one status, from content alone: the
+    page keeps one of each per status, a status change renders the one it swaps in."""
+    context = {"step": step, "status": status, "oob": oob, "statuses": Status.choices}
+    return get_template(f"{TEMPLATE}#{partial}").render(context)
 
 
 def _alternate(segments):

@@ -29,7 +29,7 @@ from roadmaps.overview import (
     visible_roadmaps,
     visitor_statuses,
 )
-from roadmaps.page import RoadmapContent, level_bar, level_count
+from roadmaps.page import RoadmapContent, level_bar, level_count, step_part
 from roadmaps.services import (
     note_save,
     progress_set,
@@ -37,16 +37,20 @@ from roadmaps.services import (
 )
 
 
-def _get_content(request: HttpRequest, slug: str) -> RoadmapContent:
-    """One roadmap with all its steps, and its page's content, from the content cache: a page
-    then reads only the learner's own progress and notes."""
+def _get_roadmap(request: HttpRequest, slug: str) -> Roadmap:
+    """One roadmap with all its steps, from the content cache."""
     return content_part(
         request,
         f"roadmap:{slug}",
-        lambda: RoadmapContent.render(
-            get_object_or_404(roadmaps_visible_to(request.user), role__slug=slug)
-        ),
+        lambda: get_object_or_404(roadmaps_visible_to(request.user), role__slug=slug),
     )
+
+
+def _get_content(request: HttpRequest, slug: str) -> RoadmapContent:
+    """A roadmap page's content, rendered once per content version in each worker: a page then
+    reads only the learner's own progress and notes."""
+    roadmap = _get_roadmap(request, slug)
+    return content_part(request, f"roadmap-page:{slug}", lambda: RoadmapContent.render(roadmap))
 
 
 def _notes(request: HttpRequest, roadmap: Roadmap) -> dict | None:
@@ -103,7 +107,7 @@ def roadmap_status(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """A status button of the roadmap page, which names its step: "<step id>:<status>"."""
     form = RoadmapStatusForm(request.POST)
     if not form.is_valid():
-        return _status_refused(request, _get_content(request, slug).roadmap)
+        return _status_refused(request, _get_roadmap(request, slug))
     step_id, status = form.cleaned_data["set"]
     return _status_change(request, slug, step_id, status)
 
@@ -120,8 +124,7 @@ def _status_refused(request: HttpRequest, roadmap: Roadmap) -> HttpResponse:
 def _status_change(
     request: HtmxHttpRequest, slug: str, step_id: int, status: Status | None
 ) -> HttpResponse:
-    content = _get_content(request, slug)
-    roadmap = content.roadmap
+    roadmap = _get_roadmap(request, slug)
     level, step = _find_step(roadmap, step_id)
     if status is None:
         return _status_refused(request, roadmap)
@@ -139,8 +142,8 @@ def _status_change(
     level_tally, tally = level.progress_for(statuses), roadmap.progress_for(statuses)
     context = {
         "changed": [
-            content.parts["status", step.pk, status, True],
-            content.parts["chip", step.pk, status, True],
+            step_part("step-status", step, status, oob=True),
+            step_part("chip", step, status, oob=True),
             level_bar(level_tally, stage=level.stage, oob=True),
             level_count(level.stage, level_tally, oob=True),
         ],
@@ -157,7 +160,7 @@ def _status_change(
 def step_note(request: HtmxHttpRequest, slug: str, step_id: int) -> HttpResponse:
     """A learner's private note on a step's skill: a page of its own without JavaScript; with
     htmx, an editor opened in the step whose Save button posts through the page's one form."""
-    roadmap = _get_content(request, slug).roadmap
+    roadmap = _get_roadmap(request, slug)
     _, step = _find_step(roadmap, step_id)
     if step.skill_id is None:
         return render(
