@@ -145,7 +145,7 @@ def level_count(stage: str, tally, *, oob: bool = False) -> str:
 def note_shown(step, text: str) -> str:
     """A saved note on the roadmap page, with the link that edits it."""
     return format_html(
-        '<p class="note-text">{}</p><a class="small" href="steps/{}/note/" hx-get="steps/{}/note/" '
+        '<p class="note-text">{}</p><a href="steps/{}/note/" hx-get="steps/{}/note/" '
         'hx-target="#note-{}">Edit my note</a>',
         text,
         step.pk,
