@@ -121,3 +121,26 @@ def test_the_signed_in_data_scientist_roadmap_is_at_most_45_kb_whatever_the_stat
     assert len(html) <= 45_000, len(html)
     assert len(select(html.decode(), "fieldset.step-status")) == steps.count()
     assert len(select(html.decode(), 'main input[name="csrfmiddlewaretoken"]')) == 1
+
+
+def test_the_page_s_status_form_refuses_a_post_without_its_csrf_token(roadmap, learner):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(learner)
+    step = _skill_steps(roadmap)[0]
+    url = reverse("roadmaps:roadmap_status", args=[roadmap.slug])
+    assert client.post(url, {"set": f"{step.pk}:done"}).status_code == 403
+    assert not learner.progress.exists()
+
+
+def test_a_note_page_shows_only_the_learner_s_own_note_and_needs_an_account(
+    roadmap, client, learner, other_learner
+):
+    step = _skill_steps(roadmap)[0]
+    Note.objects.create(user=other_learner, skill=step.skill, text="theirs, private")
+    url = reverse("roadmaps:step_note", args=[roadmap.slug, step.pk])
+    assert client.get(url).status_code == 302  # to the login page
+    client.force_login(learner)
+    assert "theirs, private" not in client.get(url).content.decode()
+    project = RoadmapStep.objects.filter(level__roadmap=roadmap, project__isnull=False).first()
+    project_url = reverse("roadmaps:step_note", args=[roadmap.slug, project.pk])
+    assert client.get(project_url).status_code == 400
