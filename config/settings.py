@@ -249,11 +249,10 @@ else:
 # Pages for visitors who are not signed in are cached until content changes (see
 # careers/cache.py); this only bounds how long an unchanged page stays in memory.
 PAGE_CACHE_SECONDS = envint("DJANGO_PAGE_CACHE_SECONDS", 3600)
-# Signed-in pages keep the content they show (a roadmap's steps, a role's skills) in each
-# worker's memory, keyed by the same version: at most this many parts per process.
-# A roadmap step has up to ten (its heading, its body, its status control for each status);
-# benchmarks/README.md has what the whole site takes.
-CONTENT_PARTS_PER_PROCESS = envint("DJANGO_CONTENT_PARTS_PER_PROCESS", 5000)
+# Signed-in pages keep the content they show (a role and its skills, a roadmap and its rendered
+# page) in each worker's memory, for the current content version only: at most this many
+# parts per process. benchmarks/README.md has what the whole site takes.
+CONTENT_PARTS_PER_PROCESS = envint("DJANGO_CONTENT_PARTS_PER_PROCESS", 1000)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -76,12 +76,14 @@ def content_version(request) -> int:
 class _LiveParts:
     """Content parts as live objects, kept in this process: unpickling a roadmap with all its
     steps from a shared cache costs more than the queries it saves. Each worker builds a part
-    once per content version; the least recently used are dropped beyond `size`.
+    once per content version and keeps only the parts of the version it saw last, so edits
+    never pile up stale copies; beyond `size` the least recently used are dropped too.
 
     Parts are shared by the worker's threads, so views treat them as read-only."""
 
     def __init__(self, size: int):
         self.size = size
+        self.version: int | None = None
         self._parts: OrderedDict[str, object] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -92,8 +94,11 @@ class _LiveParts:
                 self._parts.move_to_end(key)
             return part
 
-    def set(self, key: str, part) -> None:
+    def set(self, key: str, part, *, version: int) -> None:
         with self._lock:
+            if version != self.version:  # content changed (or was restored): start afresh
+                self._parts.clear()
+                self.version = version
             self._parts[key] = part
             while len(self._parts) > self.size:
                 self._parts.popitem(last=False)
@@ -101,6 +106,7 @@ class _LiveParts:
     def clear(self) -> None:
         with self._lock:
             self._parts.clear()
+            self.version = None
 
 
 live_parts = _LiveParts(size=settings.CONTENT_PARTS_PER_PROCESS)
@@ -126,7 +132,7 @@ def content_part(request, name: str, build: Callable[[], T]) -> T:
     part = live_parts.get(key)
     if part is None:
         part = build()
-        live_parts.set(key, part)
+        live_parts.set(key, part, version=content_version(request))
     return part
 
 

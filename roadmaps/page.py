@@ -63,9 +63,9 @@ class RoadmapContent:
                 values[f"chip:{step.pk}"] = self.parts["chip", step.pk, status]
                 if step.skill_id:
                     values[f"note:{step.pk}"] = self.note(step, notes)
-        segments = self.segments
+        # Segments alternate: text, slot name, text, slot name, …, text.
         return mark_safe(
-            "".join(values[part] if odd else part for odd, part in _alternate(segments))
+            "".join(values[part] if i % 2 else part for i, part in enumerate(self.segments))
         )
 
     def note(self, step, notes: dict | None) -> str:
@@ -82,11 +82,6 @@ def step_part(partial: str, step, status: Status, *, oob: bool = False) -> SafeS
     page keeps one of each per status, a status change renders the one it swaps in."""
     context = {"step": step, "status": status, "oob": oob, "statuses": Status.choices}
     return get_template(f"{TEMPLATE}#{partial}").render(context)
-
-
-def _alternate(segments):
-    """(False, text), (True, slot name), (False, text), …"""
-    return ((index % 2 == 1, part) for index, part in enumerate(segments))
 
 
 def progress_bar(tally) -> SafeString:

@@ -289,3 +289,16 @@ def test_cached_step_markup_never_shows_one_learner_another_learners_status_or_t
     token = 'input[name="csrfmiddlewaretoken"]'
     mine_tokens = {attribute(field, "value") for field in select(mine, token)}
     assert mine_tokens and not mine_tokens & {attribute(f, "value") for f in select(theirs, token)}
+
+
+def test_a_worker_keeps_content_parts_of_the_current_content_version_only(learner_client):
+    roles = build_content()
+    learner_client.get(roles[0].get_absolute_url())
+    learner_client.get(roles[1].get_absolute_url())
+    before = set(live_parts._parts)
+
+    roles[0].save()  # an edit: a new content version
+    learner_client.get(roles[0].get_absolute_url())
+
+    assert before and not before & set(live_parts._parts)  # no stale copy left behind
+    assert len(live_parts._parts) == 1
