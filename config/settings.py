@@ -220,6 +220,8 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Files browsers ask for at the site's root (/favicon.ico), served by whitenoise.
+WHITENOISE_ROOT = BASE_DIR / "public"
 
 # "default" holds what every worker and server must agree on, allauth's rate-limit counters
 # first: Redis when REDIS_URL is set, else a table in the database. "pages" holds cached pages:

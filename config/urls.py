@@ -13,6 +13,10 @@ admin.site.index_title = "Content"
 # form has none.
 admin.site.login = secure_admin_login(admin.site.login)
 
+# Error pages under /admin/ in the admin's look; the site's own elsewhere.
+handler403 = core_views.permission_denied
+handler404 = core_views.page_not_found
+
 urlpatterns = [
     path("", include("careers.urls")),
     path("", include("roadmaps.urls")),
