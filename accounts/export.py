@@ -2,12 +2,12 @@
 
 import csv
 import io
-import re
 from collections.abc import Iterator
 
 from django.utils import timezone
 
 from accounts.models import Profile
+from core.spreadsheet import csv_cell
 from quizzes.models import Sitting
 from roadmaps.models import Note, Progress
 
@@ -22,23 +22,6 @@ CSV_COLUMNS = [
     "progress_is_public",
     "date_joined",
 ]
-
-
-# A spreadsheet runs a cell that starts with one of these as a formula, so learner- and
-# editor-written text could leak the other cells (=HYPERLINK("http://…?"&G2)). OWASP's advice:
-# start such a cell with a quote. Values that already start with quotes before one of these
-# get one more, so csv_cell_value() gives back exactly what was written.
-FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
-
-
-def csv_cell(value: str) -> str:
-    """A value as a CSV cell that spreadsheets show as text rather than run."""
-    return f"'{value}" if FORMULA_START.match(value) else value
-
-
-def csv_cell_value(cell: str) -> str:
-    """The value csv_cell() was given: for reading an export back in."""
-    return cell[1:] if cell.startswith("'") and FORMULA_START.match(cell, 1) else cell
 
 
 def account_export(user) -> dict:

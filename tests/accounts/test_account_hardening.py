@@ -14,11 +14,11 @@ from django.core import mail
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from accounts.export import csv_cell, csv_cell_value
 from accounts.forms import ProfileForm, username_is_reserved
 from accounts.models import Profile
 from accounts.services import UsernameTaken, profile_update
 from careers.models import Skill
+from core.spreadsheet import csv_cell, csv_cell_value
 from roadmaps.models import Note
 from roadmaps.services import progress_set
 from tests.conftest import REPO_ROOT
