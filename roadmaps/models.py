@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 
 from careers.models import Role, Skill
@@ -256,6 +256,27 @@ class RoadmapStep(NaturalKeyModel):
         return ("project", self.project.slug) if self.project_id else ("skill", self.skill.slug)
 
 
+class LinkStatus(models.TextChoices):
+    UNCHECKED = "unchecked", "Not checked"
+    OK = "ok", "Working"
+    BROKEN = "broken", "Broken"
+
+
+class ResourceQuerySet(NaturalKeyQuerySet):
+    def broken(self):
+        """Links the last check found broken, at the address they still have."""
+        return self.filter(link_status=LinkStatus.BROKEN, link_checked_url=F("url"))
+
+    def unchecked_since(self, when):
+        """Links not checked since `when`: never checked, checked before, or checked at an
+        address they no longer have."""
+        return self.filter(
+            Q(link_checked_at__isnull=True)
+            | Q(link_checked_at__lt=when)
+            | ~Q(link_checked_url=F("url"))
+        )
+
+
 class Resource(NaturalKeyModel):
     step = models.ForeignKey(RoadmapStep, on_delete=models.CASCADE, related_name="resources")
     position = models.PositiveSmallIntegerField(default=0)
@@ -266,13 +287,37 @@ class Resource(NaturalKeyModel):
         help_text="The full address, starting with https://.",
     )
     is_free = models.BooleanField(default=True)
+    # What `manage.py check_links` last found. A check holds for the address it checked, so
+    # an editor's new address counts as not checked, however it was saved.
+    link_status = models.CharField(
+        max_length=10,
+        choices=LinkStatus,
+        default=LinkStatus.UNCHECKED,
+        editable=False,
+        help_text="Whether the link worked when it was last checked (weekly).",
+    )
+    link_problem = models.CharField(
+        max_length=60,
+        blank=True,
+        editable=False,
+        help_text='What the last check found wrong, e.g. "404 Not Found" or "timed out".',
+    )
+    link_checked_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the link was last checked."
+    )
+    link_checked_url = models.CharField(
+        max_length=200, blank=True, editable=False, help_text="The address that was checked."
+    )
 
+    objects = ResourceQuerySet.as_manager()
     natural_key_fields = (
         "step__level__roadmap__role__slug",
         "step__level__stage",
         "step__position",
         "position",
     )
+    # The state of the web, not content: never written to the content files.
+    not_exported = ("link_status", "link_problem", "link_checked_at", "link_checked_url")
 
     class Meta:
         ordering = ["position"]
@@ -284,10 +329,15 @@ class Resource(NaturalKeyModel):
         return self.title
 
     @property
+    def link_is_broken(self) -> bool:
+        return self.link_status == LinkStatus.BROKEN and self.link_checked_url == self.url
+
+    @property
     def link_url(self) -> str:
-        """The address to link to; empty for one saved before addresses were checked that is
-        not an http(s) address, so it is never rendered as a link."""
-        return self.url if is_web_url(self.url) else ""
+        """The address to link to; empty when the link was found broken, or for one saved
+        before addresses were validated that is not an http(s) address, so it is never
+        rendered as a link."""
+        return self.url if is_web_url(self.url) and not self.link_is_broken else ""
 
     natural_key = natural_key_after("roadmaps.roadmapstep")
 

@@ -18,6 +18,11 @@ def serialize_content(filename: str) -> str:
             "json", objects, use_natural_foreign_keys=True, use_natural_primary_keys=True
         )
     )
+    # Fields a model keeps that are not content (a link's last check): left out.
+    not_exported = {model._meta.label_lower: getattr(model, "not_exported", ()) for model in models}
+    for item in data:
+        for name in not_exported[item["model"]]:
+            del item["fields"][name]
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
