@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "accounts",
     "reversion",
+    "import_export",
 ]
 
 MIDDLEWARE = [
@@ -255,6 +256,13 @@ PAGE_CACHE_SECONDS = envint("DJANGO_PAGE_CACHE_SECONDS", 3600)
 # page) in each worker's memory, for the current content version only: at most this many
 # parts per process. benchmarks/README.md has what the whole site takes.
 CONTENT_PARTS_PER_PROCESS = envint("DJANGO_CONTENT_PARTS_PER_PROCESS", 1000)
+
+# Bulk editing in the admin (core/bulk.py): CSV export needs the view permission, import the
+# change permission (and add, checked there). A previewed file waits in the default cache,
+# which every worker and server shares, until the editor confirms it.
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
