@@ -1,4 +1,6 @@
-from django.urls import reverse
+from functools import cache
+
+from django.urls import get_script_prefix, reverse
 
 # Sections join the main navigation as they ship; a link never leads to a missing page.
 NAVIGATION = [
@@ -11,16 +13,20 @@ NAVIGATION = [
 ]
 
 
+@cache
+def _navigation_urls(script_prefix: str) -> tuple[tuple[str, str], ...]:
+    # Every page shows these; the URLs only change with the prefix the site is served under.
+    return tuple((reverse(name), label) for name, label in NAVIGATION)
+
+
 def navigation(request):
-    links = []
-    for name, label in NAVIGATION:
-        url = reverse(name)
-        links.append(
-            {
-                "url": url,
-                "label": label,
-                "is_current": request.path == url,
-                "in_section": request.path.startswith(url),
-            }
-        )
+    links = [
+        {
+            "url": url,
+            "label": label,
+            "is_current": request.path == url,
+            "in_section": request.path.startswith(url),
+        }
+        for url, label in _navigation_urls(get_script_prefix())
+    ]
     return {"nav_links": links}

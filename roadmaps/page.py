@@ -30,6 +30,7 @@ class RoadmapContent:
     one instance serves every request of a worker until the content changes."""
 
     roadmap: Roadmap
+    top: SafeString  # breadcrumb, title and introduction
     segments: tuple[str, ...]  # text, slot name, text, slot name, …, text
     parts: MappingProxyType  # (kind, step id, status) -> markup
 
@@ -44,14 +45,15 @@ class RoadmapContent:
                 parts["chip", step.pk, status] = step_part("chip", step, status)
             if step.skill_id:
                 parts["note", step.pk, None] = note_link.render({"step": step})
-        return cls(roadmap, tuple(SLOT.split(html)), MappingProxyType(parts))
+        top = get_template(f"{TEMPLATE}#page-top").render({"roadmap": roadmap})
+        return cls(roadmap, top, tuple(SLOT.split(html)), MappingProxyType(parts))
 
     def status_of(self, step, statuses: dict) -> Status:
         return Status(statuses.get(step.target_key, Status.NOT_STARTED))
 
     def fill(self, statuses: dict, notes: dict | None) -> SafeString:
         """The page's content for one learner: `statuses` as `visitor_statuses` gives them,
-        `notes` by skill id (None for a visitor, who keeps no notes)."""
+        `notes` (their texts) by skill id (None for a visitor, who keeps no notes)."""
         values = {}
         for level in self.roadmap.levels.all():
             tally = level.progress_for(statuses)
@@ -71,10 +73,10 @@ class RoadmapContent:
     def note(self, step, notes: dict | None) -> str:
         if notes is None:
             return ""
-        note = notes.get(step.skill_id)
-        if note is None:
+        text = notes.get(step.skill_id)
+        if text is None:
             return self.parts["note", step.pk, None]
-        return note_shown(step, note.text)
+        return note_shown(step, text)
 
 
 def step_part(partial: str, step, status: Status, *, oob: bool = False) -> SafeString:

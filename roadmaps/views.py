@@ -53,12 +53,12 @@ def _get_content(request: HttpRequest, slug: str) -> RoadmapContent:
     return content_part(request, f"roadmap-page:{slug}", lambda: RoadmapContent.render(roadmap))
 
 
-def _notes(request: HttpRequest, roadmap: Roadmap) -> dict | None:
-    """The learner's notes on this roadmap's skills, by skill id; None for a visitor."""
+def _notes(request: HttpRequest) -> dict[int, str] | None:
+    """The learner's note texts by skill id (a few hundred at most: one per skill); None for a
+    visitor. The page picks the ones on its steps."""
     if not request.user.is_authenticated:
         return None
-    notes = Note.objects.filter(user=request.user, skill__roadmap_steps__level__roadmap=roadmap)
-    return {note.skill_id: note for note in notes}
+    return dict(Note.objects.filter(user=request.user).values_list("skill_id", "text"))
 
 
 @require_safe
@@ -79,7 +79,8 @@ def roadmap_detail(request: HttpRequest, slug: str) -> HttpResponse:
     statuses = visitor_statuses(request)
     context = {
         "roadmap": roadmap,
-        "content": content.fill(statuses, _notes(request, roadmap)),
+        "top": content.top,
+        "content": content.fill(statuses, _notes(request)),
         "tally": roadmap.progress_for(statuses),
     }
     return render(request, "roadmaps/roadmap_detail.html", context)
