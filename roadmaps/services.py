@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from django.contrib.sessions.backends.base import SessionBase
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from careers.models import Skill
@@ -21,18 +21,22 @@ def progress_set(
     skill: Skill | None = None,
     project: Project | None = None,
     at: datetime | None = None,
-) -> Progress:
+) -> None:
     """Record a learner's status for a skill or a project. The last write wins; the database
     constraint makes a second row for the same thing impossible even under concurrent posts."""
     at = at or timezone.now()
-    with transaction.atomic():
-        progress, _ = Progress.objects.update_or_create(
-            user=user,
-            skill=skill,
-            project=project,
-            defaults={"status": status, "updated_at": at},
-        )
-    return progress
+    rows = Progress.objects.filter(user=user, skill=skill, project=project)
+    # One UPDATE when the row exists (the usual case: a learner changes a status); a first
+    # status inserts, and the loser of two racing first inserts updates the winner's row.
+    if rows.update(status=status, updated_at=at):
+        return
+    try:
+        with transaction.atomic():
+            Progress.objects.create(
+                user=user, skill=skill, project=project, status=status, updated_at=at
+            )
+    except IntegrityError:
+        rows.update(status=status, updated_at=at)
 
 
 def session_progress(session: SessionBase) -> dict[tuple[str, str], tuple[str, datetime]]:

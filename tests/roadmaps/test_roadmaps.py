@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.test import Client
 from django.utils import timezone
 
@@ -248,6 +249,33 @@ def test_the_database_refuses_a_second_progress_row_for_the_same_skill(learner, 
         Progress.objects.create(
             user=learner, skill=skill, status="learning", updated_at=timezone.now()
         )
+
+
+def test_changing_a_recorded_status_is_one_update(learner, roadmaps, django_assert_num_queries):
+    skill = _first_skill_step(roadmaps[0]).skill
+    progress_set(user=learner, skill=skill, status=Status.LEARNING)
+    with django_assert_num_queries(1):
+        progress_set(user=learner, skill=skill, status=Status.DONE)
+    assert Progress.objects.get(user=learner, skill=skill).status == Status.DONE
+
+
+def test_a_first_status_that_loses_a_race_to_another_tab_updates_the_winner_s_row(
+    learner, roadmaps, monkeypatch
+):
+    skill = _first_skill_step(roadmaps[0]).skill
+    update = QuerySet.update
+
+    def another_tab_inserts_first(queryset, **values):
+        # The other tab's first status lands between this one's update and its insert.
+        monkeypatch.setattr(QuerySet, "update", update)
+        Progress.objects.create(
+            user=learner, skill=skill, status="learning", updated_at=values["updated_at"]
+        )
+        return 0
+
+    monkeypatch.setattr(QuerySet, "update", another_tab_inserts_first)
+    progress_set(user=learner, skill=skill, status=Status.DONE)
+    assert list(Progress.objects.filter(user=learner).values_list("status", flat=True)) == ["done"]
 
 
 # --- Anonymous progress -------------------------------------------------------------------
