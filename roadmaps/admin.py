@@ -1,8 +1,17 @@
+from datetime import timedelta
+
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, F
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.timesince import timesince
 
 from core.admin import ContentAdmin
-from roadmaps.models import Project, Resource, Roadmap, RoadmapLevel, RoadmapStep
+from core.validators import is_web_url
+from roadmaps.models import LinkStatus, Project, Resource, Roadmap, RoadmapLevel, RoadmapStep
+
+# A link not checked for this long is stale (check_links runs weekly; see docs/deploy.md).
+STALE_LINK_DAYS = 30
 
 
 class RoadmapLevelInline(admin.TabularInline):
@@ -55,10 +64,47 @@ class RoadmapLevelAdmin(ContentAdmin):
     inlines = [RoadmapStepInline]
 
 
+@admin.display(description="Link health")
+def link_health(resource: Resource) -> str:
+    """What the last link check found, in a few words."""
+    if resource.pk is None or resource.link_checked_at is None:
+        return "Not checked yet"
+    if resource.link_checked_url != resource.url:
+        return "Not checked since the address changed"
+    when = f"checked {timesince(resource.link_checked_at)} ago"
+    if resource.link_status == LinkStatus.BROKEN:
+        return f"Broken: {resource.link_problem} ({when})"
+    return f"{resource.get_link_status_display()} ({when})"
+
+
+class LinkHealthFilter(admin.SimpleListFilter):
+    title = "link health"
+    parameter_name = "link"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("broken", "Broken"),
+            ("stale", f"Not checked for {STALE_LINK_DAYS}+ days"),
+            ("ok", "Working"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "broken":
+            return queryset.broken()
+        if self.value() == "stale":
+            return queryset.unchecked_since(timezone.now() - timedelta(days=STALE_LINK_DAYS))
+        if self.value() == "ok":
+            return queryset.filter(link_status=LinkStatus.OK, link_checked_url=F("url"))
+        return queryset
+
+
 class ResourceInline(admin.TabularInline):
     model = Resource
     extra = 0
-    fields = ["position", "title", "url", "is_free"]
+    fields = ["position", "title", "url", "is_free", "link_health"]
+    readonly_fields = ["link_health"]
+
+    link_health = staticmethod(link_health)
 
 
 @admin.register(RoadmapStep)
@@ -77,3 +123,28 @@ class ProjectAdmin(ContentAdmin):
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
     instead_of_deleting = "Take {it} off roadmaps instead; learners keep their records."
+
+
+@admin.register(Resource)
+class ResourceAdmin(ContentAdmin):
+    list_display = ["title", "where", "address", "link_health"]
+    list_filter = [LinkHealthFilter, "is_free", "step__level__roadmap__role"]
+    list_select_related = ["step__level__roadmap__role", "step__skill", "step__project"]
+    search_fields = ["title", "url", "link_problem"]
+    ordering = ["title"]
+    autocomplete_fields = ["step"]
+    fields = ["step", "position", "title", "url", "is_free", "link_health"]
+    readonly_fields = ["link_health"]
+
+    link_health = staticmethod(link_health)
+
+    @admin.display(description="Step", ordering="step__level__roadmap__role__position")
+    def where(self, resource):
+        level = resource.step.level
+        return f"{level.roadmap.role.short_name}, {level.get_stage_display()}: {resource.step}"
+
+    @admin.display(description="Address", ordering="url")
+    def address(self, resource):
+        if not is_web_url(resource.url):
+            return resource.url
+        return format_html('<a href="{}" rel="noreferrer">{}</a>', resource.url, resource.url)
