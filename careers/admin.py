@@ -26,7 +26,9 @@ from careers.models import (
     Tool,
     ToolCategory,
 )
+from careers.resources import SkillResource, ToolResource
 from core.admin import ContentAdmin, ContentInline, page_number
+from core.bulk import ContentImportExportAdmin
 
 
 class RoleStageInline(ContentInline):
@@ -226,7 +228,8 @@ class LifecycleStageAdmin(ContentAdmin):
 
 
 @admin.register(Skill)
-class SkillAdmin(ContentAdmin):
+class SkillAdmin(ContentImportExportAdmin, ContentAdmin):
+    resource_classes = [SkillResource]
     list_display = ["name", "group", "role_count"]
     list_filter = ["group", "role_skills__role"]
     search_fields = ["name", "description"]
@@ -259,7 +262,8 @@ class ToolCategoryAdmin(ContentAdmin):
 
 
 @admin.register(Tool)
-class ToolAdmin(ContentAdmin):
+class ToolAdmin(ContentImportExportAdmin, ContentAdmin):
+    resource_classes = [ToolResource]
     list_display = ["name", "category"]
     list_filter = ["category", "role_tools__role"]
     list_select_related = ["category"]
