@@ -25,6 +25,14 @@ class Profile(models.Model):
         "Only the learner should change this.",
     )
 
+    weekly_digest = models.BooleanField(
+        default=False,
+        help_text="The learner asked for a weekly email: next steps, this week's plan, last "
+        "week's progress. Only the learner should change this.",
+    )
+    # The Monday of the last week a digest went out: sending twice in a week sends nothing.
+    digest_sent_for = models.DateField(null=True, blank=True, editable=False)
+
     objects = ProfileManager()
 
     def __str__(self):

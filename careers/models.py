@@ -274,6 +274,14 @@ class Skill(NaturalKeyModel):
         help_text="Where the skill sits in the catalogue.",
     )
     description = models.TextField(blank=True)
+    prerequisites = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="unlocks",
+        help_text="Skills to finish first: a roadmap suggests this one as the next step only "
+        "once these are done or skipped.",
+    )
 
     objects = SkillQuerySet.as_manager()
 
@@ -288,6 +296,31 @@ class Skill(NaturalKeyModel):
 
     def clean(self):
         refuse_other_spelling(self, Skill.objects.all())
+
+    def prerequisite_cycle(self, prerequisites) -> list["Skill"] | None:
+        """The chain back to this skill if it had `prerequisites`, or None: a skill can't,
+        however indirectly, be its own prerequisite. One query, whatever the chain's length."""
+        needs = {}
+        for skill_id, prerequisite_id in Skill.prerequisites.through.objects.values_list(
+            "from_skill_id", "to_skill_id"
+        ):
+            needs.setdefault(skill_id, []).append(prerequisite_id)
+        needs[self.pk] = [skill.pk for skill in prerequisites]
+        names = {skill.pk: skill for skill in prerequisites}
+        # Depth-first from this skill through what it would need; a path back to it is a cycle.
+        stack = [(self.pk, [self.pk])]
+        seen = set()
+        while stack:
+            skill_id, path = stack.pop()
+            for prerequisite_id in needs.get(skill_id, ()):
+                if prerequisite_id == self.pk:
+                    ids = [*path, self.pk]
+                    found = {s.pk: s for s in Skill.objects.filter(pk__in=ids)} | names
+                    return [found[pk] for pk in ids]
+                if prerequisite_id not in seen:
+                    seen.add(prerequisite_id)
+                    stack.append((prerequisite_id, [*path, prerequisite_id]))
+        return None
 
 
 class RoleSkill(NaturalKeyModel):

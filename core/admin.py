@@ -21,7 +21,13 @@ from django.utils.text import capfirst
 from reversion.admin import VersionAdmin
 
 # Rows that belong to a learner; a content deletion counts them and never loads them.
-LEARNER_MODELS = ["roadmaps.Progress", "roadmaps.Note", "quizzes.Sitting", "quizzes.Answer"]
+LEARNER_MODELS = [
+    "roadmaps.Progress",
+    "roadmaps.Note",
+    "roadmaps.Follow",
+    "quizzes.Sitting",
+    "quizzes.Answer",
+]
 
 
 class ContentCollector(NestedObjects):
@@ -60,15 +66,17 @@ class ContentCollector(NestedObjects):
     def learner_counts(self) -> tuple[int, int]:
         """(learners with progress or notes, quiz sittings) the collected content holds, in
         one COUNT query each, whatever the number of rows."""
-        Progress, Note = apps.get_model("roadmaps", "Progress"), apps.get_model("roadmaps", "Note")
+        Progress, Note, Follow = (
+            apps.get_model("roadmaps", name) for name in ("Progress", "Note", "Follow")
+        )
         Sitting, Answer = apps.get_model("quizzes", "Sitting"), apps.get_model("quizzes", "Answer")
         rows = self.learner_rows
         learners = sittings = 0
-        if Progress in rows or Note in rows:
+        if Progress in rows or Note in rows or Follow in rows:
             owners = Q.create(
                 [
                     ("pk__in", model._base_manager.filter(rows[model]).values("user"))
-                    for model in (Progress, Note)
+                    for model in (Progress, Note, Follow)
                     if model in rows
                 ],
                 Q.OR,

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from careers.models import Role, Skill
 from core.models import (
@@ -38,6 +40,12 @@ class Stage(models.TextChoices):
     BEGINNER = "beginner", "Beginner"
     INTERMEDIATE = "intermediate", "Intermediate"
     ADVANCED = "advanced", "Advanced"
+
+
+# A step's estimated study time when editors give none: the course's time spans (beginner
+# 0–6 months, intermediate 6–18, advanced 18+) at 10 hours a week, shared evenly by a level's
+# steps. docs/plan.md shows the working.
+DEFAULT_EFFORT_HOURS = {Stage.BEGINNER: 30, Stage.INTERMEDIATE: 45, Stage.ADVANCED: 60}
 
 
 def stage_order(field: str = "stage") -> models.Case:
@@ -206,6 +214,13 @@ class RoadmapStep(NaturalKeyModel):
         default=False, help_text="Part of this role's own branch rather than the shared path."
     )
     explanation = models.TextField(blank=True, help_text="Why and how to learn it, briefly.")
+    effort_hours = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text="Estimated hours of study. Empty uses the level's default: 30 at beginner, "
+        "45 at intermediate, 60 at advanced level.",
+    )
 
     natural_key_fields = ("level__roadmap__role__slug", "level__stage", "position")
 
@@ -241,6 +256,11 @@ class RoadmapStep(NaturalKeyModel):
     @property
     def name(self) -> str:
         return self.title or str(self.skill or self.project)
+
+    @property
+    def hours(self) -> int:
+        """Estimated hours of study: the editors' figure, else the level's default."""
+        return self.effort_hours or DEFAULT_EFFORT_HOURS[self.level.stage]
 
     @property
     def is_project(self) -> bool:
@@ -456,3 +476,41 @@ class LearnerStatistics(models.Model):
 
     def __str__(self):
         return f"Learner statistics counted at {self.counted_at:%Y-%m-%d %H:%M}"
+
+
+class Follow(models.Model):
+    """A roadmap a learner follows: their goal. Unfollowing deletes this row, never progress."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    # Protected: deleting a roadmap in the admin must not silently drop learners' goals.
+    roadmap = models.ForeignKey(Roadmap, on_delete=models.PROTECT, related_name="follows")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "roadmap"], name="one_follow_per_roadmap")
+        ]
+
+    def __str__(self):
+        return f"{self.user} follows {self.roadmap}"
+
+
+class LearningPlan(models.Model):
+    """A learner's pace: hours a week and, if they want one, a date to finish by."""
+
+    HOURS_PER_WEEK = (1, 80)
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learning_plan"
+    )
+    hours_per_week = models.PositiveSmallIntegerField(
+        default=5, validators=[MinValueValidator(1), MaxValueValidator(80)]
+    )
+    target_date = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.user}: {self.hours_per_week} h a week"
