@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from accounts import views as accounts_views
 from core import views as core_views
+from quizzes import views as quizzes_views
 from roadmaps import views as roadmaps_views
 
 admin.site.site_header = "ML Career Paths — content"
@@ -24,6 +25,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("dashboard/", accounts_views.dashboard, name="dashboard"),
     path("admin/statistics/", roadmaps_views.learner_statistics, name="learner_statistics"),
+    path("admin/content-health/", quizzes_views.content_health, name="content_health"),
     path("admin/", admin.site.urls),
     # The account page and data export before allauth's URLs, which share the prefix.
     path("accounts/", include("accounts.urls")),

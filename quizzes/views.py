@@ -2,7 +2,10 @@ from urllib.parse import urlencode
 from uuid import UUID
 
 from allauth.core import ratelimit
+from django.contrib import admin
+from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from core.http import HtmxHttpRequest
 from core.models import ContentStatus
+from quizzes import health
 from quizzes.forms import AnswerForm
 from quizzes.models import HISTORY_PAGE_SIZE, Answer, Quiz, Sitting
 from quizzes.results import fit_result, knowledge_result
@@ -237,3 +241,15 @@ def sitting_history(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(Sitting.objects.history_for(request.user), HISTORY_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "quizzes/sitting_history.html", {"page": page})
+
+
+@staff_member_required
+@require_safe
+def content_health(request: HttpRequest) -> HttpResponse:
+    """For editors: drafts, content due for review, broken links and thin skills, each
+    linking to its change page; only the kinds of content they may view."""
+    sections = health.content_health(request.user)
+    if not sections:
+        raise PermissionDenied
+    context = {**admin.site.each_context(request), "title": "Content health", "sections": sections}
+    return render(request, "admin/content_health.html", context)
