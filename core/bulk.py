@@ -13,7 +13,7 @@ from diff_match_patch import diff_match_patch
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_permission_codename
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
@@ -167,6 +167,18 @@ class ContentResource(resources.ModelResource):
 
     def get_diff_class(self):
         return PlainDiff
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        try:
+            super().validate_instance(instance, import_validation_errors, validate_unique)
+        except ValidationError as error:
+            # A URL field's own check and the site's say the same thing: say it once.
+            raise ValidationError(
+                {
+                    field: list(dict.fromkeys(messages))
+                    for field, messages in error.message_dict.items()
+                }
+            ) from None
 
     def import_data(self, dataset, dry_run=False, **kwargs):
         if dry_run:  # a preview: whatever it saves is rolled back

@@ -7,8 +7,10 @@ from django.utils.html import format_html
 from django.utils.timesince import timesince
 
 from core.admin import ContentAdmin
+from core.bulk import ContentImportExportAdmin
 from core.validators import is_web_url
 from roadmaps.models import LinkStatus, Project, Resource, Roadmap, RoadmapLevel, RoadmapStep
+from roadmaps.resources import ResourceResource
 
 # A link not checked for this long is stale (check_links runs weekly; see docs/deploy.md).
 STALE_LINK_DAYS = 30
@@ -126,7 +128,8 @@ class ProjectAdmin(ContentAdmin):
 
 
 @admin.register(Resource)
-class ResourceAdmin(ContentAdmin):
+class ResourceAdmin(ContentImportExportAdmin, ContentAdmin):
+    resource_classes = [ResourceResource]
     list_display = ["title", "where", "address", "link_health"]
     list_filter = [LinkHealthFilter, "is_free", "step__level__roadmap__role"]
     list_select_related = ["step__level__roadmap__role", "step__skill", "step__project"]
