@@ -9,13 +9,15 @@ couple of aggregate queries, instead of listing (and loading) their rows one by 
 from django import forms
 from django.apps import apps
 from django.contrib import admin
-from django.contrib.admin.utils import NestedObjects, quote
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.utils import NestedObjects, quote, unquote
+from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.contrib.auth import get_user_model
 from django.db import models, router
-from django.db.models import Q
-from django.forms.models import BaseInlineFormSet
-from django.urls import NoReverseMatch, reverse
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.forms.models import BaseInlineFormSet, _get_foreign_key
+from django.http import Http404, HttpResponseRedirect
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from reversion.admin import VersionAdmin
@@ -259,7 +261,14 @@ class ContentInline(admin.TabularInline):
         css = {"all": ["css/admin_inlines.css"]}
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        return text_formfield(db_field, super().formfield_for_dbfield(db_field, request, **kwargs))
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(formfield, "widget", None)
+        if isinstance(widget, RelatedFieldWidgetWrapper):
+            # Each row keeps its "add another" link, but not links to change, delete or view
+            # the object it names (it is a click away): they weighed more than the row.
+            widget.can_change_related = widget.can_delete_related = False
+            widget.can_view_related = False
+        return text_formfield(db_field, formfield)
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -283,3 +292,125 @@ class ContentInline(admin.TabularInline):
         if field is not None and not isinstance(field.widget, forms.HiddenInput):
             field.choices = list(field.choices)
         return field
+
+
+# --- Change pages in parts ------------------------------------------------------------------
+
+
+class PartPagesMixin:
+    """A change page whose longer inlines each have a page of their own (`parts`), paged
+    `rows_per_page` rows at a time, so no page holds them all: the main page has the object's
+    own fields and `inlines` not in a part, and links to each part with its rows counted.
+
+    Every inline stays in `inlines`, so the object's history holds all of them and reverting
+    a version restores them together. Put it before ContentAdmin in the bases."""
+
+    # {"questions": ("Questions", QuestionInline)}; the inlines are ContentInlines (paging).
+    parts: dict[str, tuple[str, type[ContentInline]]] = {}
+    change_form_template = "admin/change_form_with_parts.html"
+
+    def get_urls(self):
+        opts = self.opts
+        part = path(
+            "<path:object_id>/change/<slug:part>/",
+            self.admin_site.admin_view(self.part_view),
+            name=f"{opts.app_label}_{opts.model_name}_part",
+        )
+        return [part, *super().get_urls()]
+
+    def part_view(self, request, object_id, part):
+        """One part of the object (its questions, its steps) on a change page of its own."""
+        if part not in self.parts:
+            raise Http404("No such part.")
+        request.admin_part = part
+        links = self.part_links(request, object_id, part)
+        if not links:  # the admin answers for an unknown or malformed id itself
+            return self.changeform_view(request, object_id)
+        label, inline = self.parts[part]
+        rows = next(link["rows"] for link in links if link["current"])
+        size = inline.rows_per_page
+        request.inline_page = page = page_number(request, rows, size)
+        pages = [
+            {"number": n, "first": (n - 1) * size + 1, "last": min(n * size, rows)}
+            for n in range(1, -(-rows // size) + 1)
+        ]
+        context = {
+            "title": f"{label} of {links[0]['object']}",
+            "content_parts": links,
+            "part_pages": pages if len(pages) > 1 else [],
+            "part_page": page,
+        }
+        return self.changeform_view(request, object_id, extra_context=context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        context = {**(extra_context or {}), "content_parts": self.part_links(request, object_id)}
+        return super().change_view(request, object_id, form_url, context)
+
+    def part_links(self, request, object_id, current: str = "") -> list[dict]:
+        """The object's main page and each of its parts, with their rows counted in one
+        query."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return []
+        rows = {}
+        for part, (_, inline) in self.parts.items():
+            fk = _get_foreign_key(self.model, inline.model, fk_name=inline.fk_name)
+            counted = (
+                inline.model._default_manager.filter(**{fk.name: OuterRef("pk")})
+                .order_by()
+                .values(fk.name)
+                .annotate(n=Count("pk"))
+                .values("n")
+            )
+            rows[f"{part}_rows"] = Coalesce(Subquery(counted), 0)
+        counts = self.model._default_manager.filter(pk=obj.pk).values(**rows).get()
+        opts = self.opts
+        name = f"admin:{opts.app_label}_{opts.model_name}"
+        main = reverse(f"{name}_change", args=[quote(obj.pk)])
+        links = [
+            {
+                "label": capfirst(opts.verbose_name),
+                "url": main,
+                "rows": None,
+                "current": not current,
+                "object": obj,
+            }
+        ]
+        for part, (label, _) in self.parts.items():
+            url = reverse(f"{name}_part", args=[quote(obj.pk), part])
+            links.append(
+                {
+                    "label": label,
+                    "url": url,
+                    "rows": counts[f"{part}_rows"],
+                    "current": part == current,
+                }
+            )
+        return links
+
+    def _part(self, request) -> str | None:
+        return getattr(request, "admin_part", None)
+
+    def get_inlines(self, request, obj):
+        if part := self._part(request):
+            return [self.parts[part][1]]
+        in_parts = {inline for _, inline in self.parts.values()}
+        return [inline for inline in super().get_inlines(request, obj) if inline not in in_parts]
+
+    def get_fieldsets(self, request, obj=None):
+        return [] if self._part(request) else super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if self._part(request) else super().get_readonly_fields(request, obj)
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if self._part(request) else super().get_prepopulated_fields(request, obj)
+
+    def response_change(self, request, obj):
+        # "Save" on a part goes back to the object's main page, not to the list.
+        response = super().response_change(request, obj)
+        if self._part(request) and "_save" in request.POST:
+            opts = self.opts
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)])
+            return HttpResponseRedirect(url)
+        return response

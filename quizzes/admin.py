@@ -5,7 +5,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from core.admin import ContentAdmin
+from core.admin import ContentAdmin, ContentInline, PartPagesMixin
 from quizzes.models import Choice, ChoiceWeight, Question, Quiz, Sitting
 
 NO_CORRECT_CHOICE = "A knowledge question needs at least one correct choice: tick “Is correct”."
@@ -66,13 +66,13 @@ class ChoiceInline(admin.TabularInline):
         return super().get_queryset(request).prefetch_related("weights__role")
 
 
-class QuestionInline(admin.TabularInline):
-    """The quiz's questions at a glance. New questions are added on the Questions page, with
-    their choices, so a question can never be saved without a way to answer it; and deleted
-    there, where learners' answers to it are counted rather than listed."""
+class QuestionInline(ContentInline):
+    """The quiz's questions at a glance, a page at a time. New questions are added on the
+    Questions page, with their choices, so a question can never be saved without a way to
+    answer it; and deleted there, where learners' answers to it are counted rather than
+    listed."""
 
     model = Question
-    extra = 0
     can_delete = False
     fields = ["position", "text", "topic", "role", "skill"]
     autocomplete_fields = ["role", "skill"]
@@ -83,7 +83,7 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(ContentAdmin):
+class QuizAdmin(PartPagesMixin, ContentAdmin):
     list_display = [
         "title",
         "kind",
@@ -100,6 +100,8 @@ class QuizAdmin(ContentAdmin):
         ("Publishing", {"fields": ["status", "last_reviewed"]}),
     ]
     inlines = [QuestionInline]
+    # The questions have a page of their own, so the quiz's page stays small.
+    parts = {"questions": ("Questions", QuestionInline)}
     instead_of_deleting = "Unpublish {it} (set its status to draft) instead."
 
     def get_queryset(self, request):

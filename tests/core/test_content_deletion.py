@@ -202,7 +202,7 @@ def test_deleting_a_quiz_learners_sat_is_refused_with_a_count(editor_client, ans
 def test_questions_are_deleted_on_their_own_page_not_inline_on_the_quiz(
     editor_client, answered_question
 ):
-    url = reverse("admin:quizzes_quiz_change", args=[answered_question.quiz.pk])
+    url = reverse("admin:quizzes_quiz_part", args=[answered_question.quiz.pk, "questions"])
     html = editor_client.get(url).content.decode()
     assert "What is SQL for?" in html and "questions-0-DELETE" not in html
 
