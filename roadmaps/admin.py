@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.timesince import timesince
 
-from core.admin import ContentAdmin
+from core.admin import ContentAdmin, ContentInline, PartPagesMixin
 from core.bulk import ContentImportExportAdmin
 from core.validators import is_web_url
 from roadmaps.models import LinkStatus, Project, Resource, Roadmap, RoadmapLevel, RoadmapStep
@@ -49,21 +49,23 @@ class RoadmapAdmin(ContentAdmin):
         return roadmap.step_count
 
 
-class RoadmapStepInline(admin.TabularInline):
+class RoadmapStepInline(ContentInline):
     model = RoadmapStep
-    extra = 0
     autocomplete_fields = ["skill", "project"]
     fields = ["position", "skill", "project", "title", "is_specialization", "explanation"]
     show_change_link = True
 
 
 @admin.register(RoadmapLevel)
-class RoadmapLevelAdmin(ContentAdmin):
+class RoadmapLevelAdmin(PartPagesMixin, ContentAdmin):
     list_display = ["__str__", "stage", "duration"]
     list_filter = ["stage", "roadmap__role"]
     list_select_related = ["roadmap__role"]
     search_fields = ["title", "roadmap__role__name"]
+    autocomplete_fields = ["roadmap"]
     inlines = [RoadmapStepInline]
+    # A level's steps have a page of their own, so the level's page stays small.
+    parts = {"steps": ("Steps", RoadmapStepInline)}
 
 
 @admin.display(description="Link health")
@@ -115,7 +117,7 @@ class RoadmapStepAdmin(ContentAdmin):
     list_filter = ["level__stage", "level__roadmap__role", "is_specialization"]
     list_select_related = ["level__roadmap__role", "skill", "project"]
     search_fields = ["title", "skill__name", "project__name", "explanation"]
-    autocomplete_fields = ["skill", "project"]
+    autocomplete_fields = ["level", "skill", "project"]
     inlines = [ResourceInline]
 
 
