@@ -3,10 +3,10 @@
 On a scratch database (SQLite, or a new PostgreSQL database when DATABASE_URL is set) with
 the real content, optionally multiplied (`--scale`) and with many learners (`--learners`,
 `--progress-per-learner`), it opens every admin page an editor can open — the index, every
-changelist, add, change, history and delete page, learner statistics — with Django's test
-client in production settings, and reports for each: median time, queries, HTML size, form
-inputs (input, select, textarea) and select options. Every role's change page is measured,
-since roles are the biggest.
+changelist, add, change, history, import and delete page, learner statistics — with Django's
+test client in production settings, and reports for each: median time, queries, HTML size,
+form inputs (input, select, textarea) and select options. Every role's and every quiz's
+change pages are measured, with their part pages (a role's skills, a quiz's questions).
 
     python -m benchmarks.admin_pages                                  # the real content
     python -m benchmarks.admin_pages --learners 50000                 # 50,000 learners, 2.5 M rows
@@ -147,15 +147,17 @@ def add_learners(count: int, per_learner: int) -> int:
 
 def editor_pages(editor) -> list[tuple[str, str]]:
     """(name, path) of every admin page a content editor can open, with the first object of
-    each model (and every role) for the object pages."""
+    each model (every role and every quiz) for the object pages, the part pages of those
+    that have them (a role's skills, a quiz's questions), and the CSV import pages."""
     from django.contrib import admin
     from django.urls import reverse
 
     from careers.admin import ROLE_SECTIONS
     from careers.models import Role, Skill
+    from quizzes.models import Quiz
 
     pages = [("index", reverse("admin:index")), ("statistics", reverse("learner_statistics"))]
-    for model in admin.site._registry:
+    for model, model_admin in admin.site._registry.items():
         meta = model._meta
         if not editor.has_perm(f"{meta.app_label}.view_{meta.model_name}"):
             continue
@@ -163,13 +165,19 @@ def editor_pages(editor) -> list[tuple[str, str]]:
         prefix = f"admin:{meta.app_label}_{meta.model_name}"
         pages.append((f"{name} list", reverse(f"{prefix}_changelist")))
         pages.append((f"{name} add", reverse(f"{prefix}_add")))
-        objects = list(Role.objects.all()) if model is Role else [model.objects.first()]
+        if hasattr(model_admin, "import_action"):
+            pages.append((f"{name} import", reverse(f"{prefix}_import")))
+        every = model in (Role, Quiz)
+        objects = list(model.objects.all()) if every else [model.objects.first()]
         for obj in filter(None, objects):
-            label = f"{name} change" + (f" {obj.slug}" if model is Role else "")
+            label = f"{name} change" + (f" {obj.slug}" if every else "")
             pages.append((label, reverse(f"{prefix}_change", args=[obj.pk])))
             for section in ROLE_SECTIONS if model is Role else ():
                 url = reverse("admin:careers_role_section", args=[obj.pk, section])
                 pages.append((f"{name} {section} {obj.slug}", url))
+            for part in getattr(model_admin, "parts", {}):
+                url = reverse(f"{prefix}_part", args=[obj.pk, part])
+                pages.append((f"{name} {part}" + (f" {obj.slug}" if every else ""), url))
         if obj := model.objects.first():
             pages.append((f"{name} history", reverse(f"{prefix}_history", args=[obj.pk])))
     # A skill many learners have progress on: its delete page counts them.
