@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from accounts.forms import USERNAME_RESERVED, username_is_reserved
 from quizzes.services import sittings_attach_from_session
-from roadmaps.services import progress_merge_from_session
+from roadmaps.services import follows_and_plan_merge_from_session, progress_merge_from_session
 
 # What User.email and allauth's EmailAddress.email hold, and the most a mail server delivers to
 # (RFC 5321). Django's form field accepts 320, so a longer address must be refused here.
@@ -49,9 +49,10 @@ class AccountAdapter(DefaultAccountAdapter):
         return _refuse_undeliverable(super().validate_unique_email(email))
 
     def post_login(self, request, user, **kwargs):
-        # Both signup and login end here, so progress and quiz sittings recorded before
+        # Both signup and login end here, so progress, goals, pace and quiz sittings from before
         # signing in are kept either way.
         progress_merge_from_session(session=request.session, user=user)
+        follows_and_plan_merge_from_session(session=request.session, user=user)
         sittings_attach_from_session(session=request.session, user=user)
         return super().post_login(request, user, **kwargs)
 

@@ -15,10 +15,16 @@ from accounts.forms import AccountDeleteForm, ProfileForm
 from accounts.models import Profile
 from accounts.services import UsernameTaken, profile_update
 from quizzes.models import HISTORY_PAGE_SIZE, Sitting
-from roadmaps.models import Note, Progress, Status
-from roadmaps.overview import progress_overview, where_to_continue
+from roadmaps.models import Note, Progress
+from roadmaps.overview import (
+    followed_roadmaps,
+    learner_plan,
+    visible_roadmaps,
+    visitor_statuses,
+)
 
 EXPORT_FILENAME = "ml-career-paths-export"
+RECENT_ACTIVITY = 8
 
 
 @login_required
@@ -106,20 +112,34 @@ def delete(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
-    overview = progress_overview(request.user, request)
-    recent = Progress.objects.for_user(request.user).select_related("skill", "project")
-    learning = list(recent.filter(status=Status.LEARNING).order_by("-updated_at")[:10])
-    finished = list(recent.filter(status=Status.DONE).order_by("-updated_at")[:10])
-    latest = recent.started().order_by("-updated_at").first()
+    """Built around the learner's goals: each followed roadmap with its progress, next step and
+    finish date, this week's plan, recent activity; the rest folded away."""
+    statuses = visitor_statuses(request)
+    followed = followed_roadmaps(request)
+    plan = learner_plan(request, statuses, followed)
+    goals = {roadmap.slug for roadmap in followed}
+    others = [
+        (roadmap, roadmap.progress_for(statuses))
+        for roadmap in visible_roadmaps(request)
+        if roadmap.slug not in goals
+    ]
+    recent = (
+        Progress.objects.for_user(request.user)
+        .started()
+        .select_related("skill", "project")
+        .order_by("-updated_at")[:RECENT_ACTIVITY]
+    )
     history = list(Sitting.objects.history_for(request.user)[: HISTORY_PAGE_SIZE + 1])
     return render(
         request,
         "accounts/dashboard.html",
         {
-            **overview,
-            "learning": learning,
-            "finished": finished,
-            "continue_at": where_to_continue(latest, overview["started"]),
+            "plan": plan,
+            "statuses": statuses,
+            "goals": [(goal, goal.roadmap.progress_for(statuses)) for goal in plan.roadmaps],
+            "also_counts": [(roadmap, tally) for roadmap, tally in others if tally.started],
+            "suggested": [roadmap for roadmap, _ in others if roadmap.role.is_core][:4],
+            "recent": recent,
             "quiz_history": history[:HISTORY_PAGE_SIZE],
             "more_quiz_history": len(history) > HISTORY_PAGE_SIZE,
         },

@@ -160,6 +160,10 @@ class Role(NaturalKeyModel, Publishable):
     def __str__(self):
         return self.name
 
+    @property
+    def is_core(self) -> bool:
+        return self.kind == self.Kind.CORE
+
     def get_absolute_url(self):
         return reverse("careers:role_detail", args=[self.slug])
 

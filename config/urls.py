@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("quizzes.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("dashboard/", accounts_views.dashboard, name="dashboard"),
+    path("plan/", roadmaps_views.plan, name="plan"),
     path("admin/statistics/", roadmaps_views.learner_statistics, name="learner_statistics"),
     path("admin/content-health/", quizzes_views.content_health, name="content_health"),
     path("admin/", admin.site.urls),

@@ -30,6 +30,7 @@ from quizzes.services import (
     sitting_start,
 )
 from roadmaps.models import Stage
+from roadmaps.overview import followed_slugs, visible_roadmaps
 
 PAGE = "quizzes/sitting_detail.html"
 
@@ -229,9 +230,17 @@ def sitting_result(request: HttpRequest, slug: str, sitting_id: UUID) -> HttpRes
             + urlencode({"roles": [role.slug for role in top]}, doseq=True),
             "roadmap_url": reverse("roadmaps:roadmap_detail", args=[first.slug]),
             "stages": Stage,
+            "goals": _goals(request, top),
         }
     )
     return render(request, "quizzes/sitting_result.html", context)
+
+
+def _goals(request: HttpRequest, roles) -> list[tuple]:
+    """(roadmap, followed or not) for each of these roles that has a roadmap the viewer sees."""
+    roadmaps = {roadmap.slug: roadmap for roadmap in visible_roadmaps(request)}
+    followed = followed_slugs(request)
+    return [(roadmaps[role.slug], role.slug in followed) for role in roles if role.slug in roadmaps]
 
 
 @login_required

@@ -370,7 +370,11 @@ def roadmap_prefetches():
             queryset=RoadmapStep.objects.select_related("skill", "project").prefetch_related(
                 "resources"
             ),
-        )
+        ),
+        # For the learner's next step: only the prerequisites' slugs are needed.
+        Prefetch(
+            "levels__steps__skill__prerequisites", queryset=Skill.objects.only("slug", "name")
+        ),
     ]
 
 
@@ -507,7 +511,7 @@ class LearningPlan(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learning_plan"
     )
     hours_per_week = models.PositiveSmallIntegerField(
-        default=5, validators=[MinValueValidator(1), MaxValueValidator(80)]
+        default=10, validators=[MinValueValidator(1), MaxValueValidator(80)]
     )
     target_date = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,11 +1,15 @@
 """The roadmaps a viewer may see, and a learner's progress across them: shared by the roadmap
 pages, the public progress page and the learner's dashboard."""
 
+from datetime import date
+
 from django.http import HttpRequest
+from django.utils import timezone
 
 from core.cache import content_part
-from roadmaps.models import Progress, Roadmap, roadmap_prefetches
-from roadmaps.services import session_progress
+from roadmaps.models import Follow, LearningPlan, Progress, Roadmap, roadmap_prefetches
+from roadmaps.plan import Plan, build_plan
+from roadmaps.services import SESSION_PLAN, session_follows, session_progress
 
 
 def roadmaps_visible_to(viewer):
@@ -49,3 +53,44 @@ def where_to_continue(latest: Progress | None, started) -> str | None:
             if step.target_key == latest.target_key:
                 return f"{roadmap.get_absolute_url()}#step-{step.pk}"
     return None
+
+
+def followed_slugs(request: HttpRequest) -> list[str]:
+    """The viewer's goals, by roadmap slug, in the order followed: one query when signed in."""
+    if request.user.is_authenticated:
+        follows = Follow.objects.filter(user=request.user)
+        return list(follows.values_list("roadmap__role__slug", flat=True))
+    return session_follows(request.session)
+
+
+def followed_roadmaps(request: HttpRequest, slugs: list[str] | None = None) -> list[Roadmap]:
+    """The roadmaps the viewer follows and may still see, in the order followed."""
+    slugs = followed_slugs(request) if slugs is None else slugs
+    by_slug = {roadmap.slug: roadmap for roadmap in visible_roadmaps(request)}
+    return [by_slug[slug] for slug in slugs if slug in by_slug]
+
+
+def learning_pace(request: HttpRequest) -> tuple[int, date | None]:
+    """(hours a week, target date or None): the learner's choice, else 10 hours a week, the
+    pace the effort estimates assume."""
+    default = LearningPlan._meta.get_field("hours_per_week").default
+    if request.user.is_authenticated:
+        row = LearningPlan.objects.filter(user=request.user)
+        return row.values_list("hours_per_week", "target_date").first() or (default, None)
+    stored = request.session.get(SESSION_PLAN) or {}
+    target = stored.get("target_date")
+    return stored.get("hours_per_week", default), date.fromisoformat(target) if target else None
+
+
+def learner_plan(
+    request: HttpRequest, statuses: dict, roadmaps: list[Roadmap], pace: tuple | None = None
+) -> Plan:
+    """The plan for these roadmaps at the learner's pace (read unless given)."""
+    hours_per_week, target_date = pace or learning_pace(request)
+    return build_plan(
+        roadmaps,
+        statuses,
+        hours_per_week=hours_per_week,
+        target_date=target_date,
+        today=timezone.localdate(),
+    )

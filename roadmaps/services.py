@@ -7,11 +7,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from careers.models import Skill
-from roadmaps.models import Note, Progress, Project, Status
+from roadmaps.forms import PlanForm
+from roadmaps.models import Follow, LearningPlan, Note, Progress, Project, Roadmap, Status
 
 # Anonymous progress lives in the session as {"skill:sql": ["done", "2026-11-23T14:00:00+00:00"]}.
 # Slugs, not ids: they are the content's stable keys.
 SESSION_KEY = "anonymous_progress"
+# An anonymous visitor's goals, by roadmap slug in the order followed, and their pace:
+# {"hours_per_week": 6, "target_date": "2027-06-30" or None}.
+SESSION_FOLLOWS = "followed_roadmaps"
+SESSION_PLAN = "learning_plan"
+# Nine roadmaps today; the cap keeps a forged session or a script from growing one forever.
+MAX_FOLLOWS = 50
 
 
 def progress_set(
@@ -92,3 +99,70 @@ def note_save(*, user, skill: Skill, text: str) -> Note | None:
         return None
     note, _ = Note.objects.update_or_create(user=user, skill=skill, defaults={"text": text})
     return note
+
+
+def follow(*, user, roadmap: Roadmap) -> None:
+    """Make a roadmap one of the learner's goals; following it again changes nothing."""
+    try:
+        with transaction.atomic():
+            Follow.objects.get_or_create(user=user, roadmap=roadmap)
+    except IntegrityError:  # a second tab followed it at the same moment: it is followed
+        pass
+
+
+def unfollow(*, user, roadmap: Roadmap) -> None:
+    """Drop a goal; the learner's progress on its steps stays."""
+    Follow.objects.filter(user=user, roadmap=roadmap).delete()
+
+
+def session_follows(session: SessionBase) -> list[str]:
+    return [slug for slug in session.get(SESSION_FOLLOWS, []) if isinstance(slug, str)]
+
+
+def session_follow(session: SessionBase, slug: str) -> None:
+    follows = session_follows(session)
+    if slug not in follows and len(follows) < MAX_FOLLOWS:
+        session[SESSION_FOLLOWS] = [*follows, slug]
+
+
+def session_unfollow(session: SessionBase, slug: str) -> None:
+    session[SESSION_FOLLOWS] = [s for s in session_follows(session) if s != slug]
+
+
+def plan_save(*, user, hours_per_week: int, target_date) -> None:
+    LearningPlan.objects.update_or_create(
+        user=user, defaults={"hours_per_week": hours_per_week, "target_date": target_date}
+    )
+
+
+def session_plan_save(session: SessionBase, *, hours_per_week: int, target_date) -> None:
+    session[SESSION_PLAN] = {
+        "hours_per_week": hours_per_week,
+        "target_date": target_date.isoformat() if target_date else None,
+    }
+
+
+def follows_and_plan_merge_from_session(*, session: SessionBase, user) -> None:
+    """Keep what a visitor chose before signing up or in: their goals join the account's
+    (in the order followed), and a pace set in this browser replaces the account's, being the
+    learner's latest choice. Roadmaps that no longer exist or aren't published are dropped."""
+    slugs = session_follows(session)
+    if slugs:
+        visible = Roadmap.objects.visible_to(user).filter(role__slug__in=slugs)
+        by_slug = {roadmap.slug: roadmap for roadmap in visible.select_related("role")}
+        for slug in slugs:
+            if slug in by_slug:
+                follow(user=user, roadmap=by_slug[slug])
+        del session[SESSION_FOLLOWS]
+    stored = session.get(SESSION_PLAN)
+    if stored:
+        form = PlanForm(
+            {
+                "hours_per_week": stored.get("hours_per_week"),
+                "target_date": stored.get("target_date"),
+            },
+            allow_past=True,
+        )
+        if form.is_valid():
+            plan_save(user=user, **form.cleaned_data)
+        del session[SESSION_PLAN]

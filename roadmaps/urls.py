@@ -7,6 +7,9 @@ app_name = "roadmaps"
 urlpatterns = [
     path("roadmaps/", views.roadmap_list, name="roadmap_list"),
     path("roadmaps/<slug:slug>/", views.roadmap_detail, name="roadmap_detail"),
+    path("roadmaps/<slug:slug>/follow/", views.roadmap_follow, name="roadmap_follow"),
+    path("roadmaps/<slug:slug>/unfollow/", views.roadmap_unfollow, name="roadmap_unfollow"),
+    path("roadmaps/<slug:slug>/next/", views.roadmap_next_step, name="roadmap_next_step"),
     path("roadmaps/<slug:slug>/steps/status/", views.roadmap_status, name="roadmap_status"),
     path(
         "roadmaps/<slug:slug>/steps/<int:step_id>/status/",

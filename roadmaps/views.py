@@ -8,12 +8,13 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_htmx.http import reswap
+from django_htmx.http import reswap, trigger_client_event
 
 from core.cache import content_part
 from core.http import HtmxHttpRequest
-from roadmaps.forms import NoteForm, RoadmapStatusForm, StatusForm
+from roadmaps.forms import NoteForm, PlanForm, RoadmapStatusForm, StatusForm
 from roadmaps.models import (
     LearnerStatistics,
     Note,
@@ -24,16 +25,27 @@ from roadmaps.models import (
     Status,
 )
 from roadmaps.overview import (
+    followed_roadmaps,
+    followed_slugs,
+    learner_plan,
+    learning_pace,
     progress_overview,
     roadmaps_visible_to,
     visible_roadmaps,
     visitor_statuses,
 )
 from roadmaps.page import RoadmapContent, level_bar, level_count, step_part
+from roadmaps.plan import next_step
 from roadmaps.services import (
+    follow,
     note_save,
+    plan_save,
     progress_set,
+    session_follow,
+    session_plan_save,
     session_progress_set,
+    session_unfollow,
+    unfollow,
 )
 
 
@@ -65,11 +77,13 @@ def _notes(request: HttpRequest) -> dict[int, str] | None:
 def roadmap_list(request: HttpRequest) -> HttpResponse:
     statuses = visitor_statuses(request)
     roadmaps = [(roadmap, roadmap.progress_for(statuses)) for roadmap in visible_roadmaps(request)]
-    return render(
-        request,
-        "roadmaps/roadmap_list.html",
-        {"roadmaps": roadmaps, "has_progress": bool(statuses), "stages": Stage},
-    )
+    context = {
+        "roadmaps": roadmaps,
+        "has_progress": bool(statuses),
+        "stages": Stage,
+        "followed": followed_slugs(request),
+    }
+    return render(request, "roadmaps/roadmap_list.html", context)
 
 
 @require_safe
@@ -77,13 +91,69 @@ def roadmap_detail(request: HttpRequest, slug: str) -> HttpResponse:
     content = _get_content(request, slug)
     roadmap = content.roadmap
     statuses = visitor_statuses(request)
+    following = roadmap.slug in followed_slugs(request)
     context = {
         "roadmap": roadmap,
         "top": content.top,
         "content": content.fill(statuses, _notes(request)),
         "tally": roadmap.progress_for(statuses),
+        "following": following,
+        "next": next_step(roadmap, statuses) if following else None,
+        "statuses": statuses,
     }
     return render(request, "roadmaps/roadmap_detail.html", context)
+
+
+@require_safe
+def roadmap_next_step(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """A followed roadmap's next step, fetched again by the page after each status change."""
+    roadmap = _get_roadmap(request, slug)
+    if roadmap.slug not in followed_slugs(request):
+        return HttpResponse("")  # not a goal (any more): the box goes
+    statuses = visitor_statuses(request)
+    context = {"roadmap": roadmap, "next": next_step(roadmap, statuses), "statuses": statuses}
+    return render(request, "roadmaps/roadmap_detail.html#next-step", context)
+
+
+def _next_url(request: HttpRequest, fallback: str) -> str:
+    """Where a form asked to go back to: a path on this site, else `fallback`."""
+    url = request.POST.get("next", "")
+    safe = url.startswith("/") and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return url if safe else fallback
+
+
+@require_POST
+def roadmap_follow(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """Make the roadmap the learner's goal (kept in the session until they sign up)."""
+    return _follow_change(request, slug, following=True)
+
+
+@require_POST
+def roadmap_unfollow(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """Stop following; progress on the roadmap's steps is kept."""
+    return _follow_change(request, slug, following=False)
+
+
+def _follow_change(request: HtmxHttpRequest, slug: str, *, following: bool) -> HttpResponse:
+    roadmap = _get_roadmap(request, slug)  # unknown or draft: 404, nothing saved
+    if request.user.is_authenticated:
+        (follow if following else unfollow)(user=request.user, roadmap=roadmap)
+    else:
+        (session_follow if following else session_unfollow)(request.session, roadmap.slug)
+    name = roadmap.role.name
+    announcement = (
+        f"{name} is now your goal: it leads your dashboard and your plan."
+        if following
+        else f"You no longer follow the {name} roadmap. Your progress on it is kept."
+    )
+    if not request.htmx:
+        messages.success(request, announcement)
+        return redirect(_next_url(request, roadmap.get_absolute_url()))
+    context = {"roadmap": roadmap, "following": following, "announcement": announcement}
+    response = render(request, "roadmaps/follow.html#follow-changed", context)
+    return trigger_client_event(response, "goals-changed")
 
 
 def _find_step(roadmap: Roadmap, step_id: int) -> tuple[RoadmapLevel, RoadmapStep]:
@@ -137,7 +207,7 @@ def _status_change(
     announcement = f"{step.name}: {status.label}."
     if not request.htmx:
         messages.success(request, announcement)
-        return redirect(f"{roadmap.get_absolute_url()}#step-{step.pk}")
+        return redirect(_next_url(request, f"{roadmap.get_absolute_url()}#step-{step.pk}"))
     # Every number on the page that this status moves, out of band; nothing else to fetch.
     statuses = visitor_statuses(request)
     level_tally, tally = level.progress_for(statuses), roadmap.progress_for(statuses)
@@ -152,8 +222,10 @@ def _status_change(
         "announcement": f"{announcement} {level.title}: {level_tally.percent_done}% done. "
         f"Roadmap: {tally.percent_done}% done.",
     }
-    # Everything in the answer is out of band; the form itself stays as it is.
-    return reswap(render(request, "roadmaps/roadmap_detail.html#status-changed", context), "none")
+    # Everything in the answer is out of band; the form itself stays as it is. A followed
+    # roadmap's next step may have moved: the page asks for it again.
+    response = render(request, "roadmaps/roadmap_detail.html#status-changed", context)
+    return trigger_client_event(reswap(response, "none"), "progress-changed")
 
 
 @login_required
@@ -195,6 +267,38 @@ def step_note(request: HtmxHttpRequest, slug: str, step_id: int) -> HttpResponse
         context["autofocus"] = True  # the editor just opened: typing starts at once
         return render(request, "roadmaps/step_note.html#note-editor", context)
     return render(request, "roadmaps/step_note.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def plan(request: HtmxHttpRequest) -> HttpResponse:
+    """The learner's pace and what it means: finish dates, on track or not, week by week."""
+    pace = learning_pace(request)
+    form = PlanForm(initial={"hours_per_week": pace[0], "target_date": pace[1]})
+    status = 200
+    if request.method == "POST":
+        form = PlanForm(request.POST)
+        if form.is_valid():
+            pace = form.cleaned_data["hours_per_week"], form.cleaned_data["target_date"]
+            if request.user.is_authenticated:
+                plan_save(user=request.user, **form.cleaned_data)
+            else:
+                session_plan_save(request.session, **form.cleaned_data)
+            if not request.htmx:
+                messages.success(request, "Plan saved.")
+                return redirect("plan")
+        elif not request.htmx:
+            status = 400
+        # htmx does not swap 4xx responses: errors come back in place with a 200.
+    statuses = visitor_statuses(request)
+    context = {
+        "form": form,
+        "plan": learner_plan(request, statuses, followed_roadmaps(request), pace),
+        "statuses": statuses,
+        "saved": request.method == "POST" and form.is_valid(),
+    }
+    if request.htmx:
+        return render(request, "roadmaps/plan.html#plan-body", context)
+    return render(request, "roadmaps/plan.html", context, status=status)
 
 
 @require_safe

@@ -21,6 +21,28 @@ def slot(kind: str, key) -> str:
     return mark_safe(f"<!--slot:{kind}:{key}-->")
 
 
+@register.inclusion_tag("roadmaps/follow.html#follow-form", takes_context=True)
+def follow_button(context, roadmap, following: bool, label: str = ""):
+    """The form that makes a roadmap the learner's goal, or stops following it."""
+    return {
+        "request": context["request"],
+        "csrf_token": context.get("csrf_token"),
+        "roadmap": roadmap,
+        "following": following,
+        "label": label,
+    }
+
+
+@register.filter
+def is_in(value, container) -> bool:
+    return value in container
+
+
+@register.filter
+def is_learning(step, statuses) -> bool:
+    return statuses.get(step.target_key) == Status.LEARNING
+
+
 @register.filter
 def level_progress(level, statuses):
     """A level's tally for these statuses (from the prefetched steps)."""

@@ -79,10 +79,11 @@ def test_an_unknown_roadmap_is_a_404(client, roadmaps):
     assert client.get("/roadmaps/no-such-role/").status_code == 404
 
 
-# Session, user, content version, then the roadmap, levels, steps and resources, which are
-# cached for every later learner until content changes, then the learner's progress and notes.
-QUERIES_SIGNED_IN = 9
-QUERIES_SIGNED_IN_CONTENT_CACHED = 5
+# Session, user, content version, then the roadmap, levels, steps, resources and prerequisites,
+# which are cached for every later learner until content changes, then the learner's progress,
+# notes and goals.
+QUERIES_SIGNED_IN = 11
+QUERIES_SIGNED_IN_CONTENT_CACHED = 6
 
 
 @pytest.mark.parametrize("scale", [1, 10])
@@ -109,7 +110,9 @@ def test_the_dashboard_uses_the_same_queries_with_ten_times_the_steps(
 ):
     roadmap = build_roadmaps(build_content(), scale=scale)[0]
     progress_set(user=learner, skill=_first_skill_step(roadmap).skill, status=Status.LEARNING)
-    with django_assert_num_queries(12):
+    # Session, user, content version, the roadmaps' content (5), the learner's statuses, goals,
+    # pace, recent activity and quizzes.
+    with django_assert_num_queries(13):
         response = learner_client.get("/dashboard/")
     assert response.status_code == 200
     with django_assert_num_queries(8):  # the roadmaps' content now comes from the cache
@@ -411,17 +414,21 @@ def test_the_dashboard_needs_an_account(client):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_the_dashboard_shows_started_roadmaps_learning_finished_and_where_to_continue(
+def test_the_dashboard_without_a_goal_suggests_the_quiz_and_folds_started_roadmaps(
     learner_client, learner, roadmaps
 ):
     first, second = RoadmapStep.objects.filter(level__roadmap=roadmaps[0], skill__isnull=False)[:2]
     progress_set(user=learner, skill=first.skill, status=Status.DONE)
     progress_set(user=learner, skill=second.skill, status=Status.LEARNING)
     html = learner_client.get("/dashboard/").content.decode()
-    assert "Role 0" in html and "Role 1" in html  # the shared skill started both
-    assert "Learning now" in html and second.skill.name in html.split("Learning now")[1]
-    assert first.skill.name in html.split("Recently finished")[1]
-    assert f"/roadmaps/role-0/#step-{second.pk}" in html
+    assert text(select_one(html, "#choose-goal")) == "Choose your goal"
+    assert select_one(html, 'a[href="/quizzes/career-fit/"]') is not None
+    # Started roadmaps are listed once, folded, rather than as bars.
+    folded = text(select_one(html, "details"))
+    assert "Role 0" in folded and "Role 1" in folded  # the shared skill started both
+    assert not select(html, ".progress-svg")
+    recent = text(select_one(html, 'section[aria-labelledby="recent-activity"]'))
+    assert f"{second.skill.name}: learning" in recent and f"{first.skill.name}: done" in recent
 
 
 def test_a_public_progress_page_exists_only_when_the_learner_opts_in(client, learner, roadmaps):
