@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import quote, unquote
 from django.db.models import Count, OuterRef, Subquery
@@ -227,13 +228,49 @@ class LifecycleStageAdmin(ContentAdmin):
     inlines = [RoleStageInline]
 
 
+class SkillForm(forms.ModelForm):
+    """A skill's admin form: it refuses prerequisites that would make the skill, however
+    indirectly, its own prerequisite, naming the chain."""
+
+    class Meta:
+        # A plain list box: a multiple autocomplete's search box has no label and its list of
+        # choices fails axe, as the two-list picker does. One control; it works without JS.
+        widgets = {"prerequisites": forms.SelectMultiple(attrs={"size": 12})}
+
+    def clean(self):
+        cleaned = super().clean()
+        prerequisites = list(cleaned.get("prerequisites") or ())
+        skill = self.instance
+        name = cleaned.get("name") or skill.name
+        if skill.pk is None or not prerequisites:
+            return cleaned
+        if any(prerequisite.pk == skill.pk for prerequisite in prerequisites):
+            self.add_error(
+                "prerequisites",
+                f"{name} can’t require itself: a skill can’t be its own prerequisite.",
+            )
+        elif cycle := skill.prerequisite_cycle(prerequisites):
+            # The chain runs from the skill back to itself; name it from the new prerequisite.
+            chain = " → ".join(name if s.pk == skill.pk else s.name for s in cycle[1:])
+            first = cycle[1].name
+            self.add_error(
+                "prerequisites",
+                f"{name} can’t require {first}: {first} already requires {name} ({chain}).",
+            )
+        return cleaned
+
+
 @admin.register(Skill)
 class SkillAdmin(ContentImportExportAdmin, ContentAdmin):
     resource_classes = [SkillResource]
+    form = SkillForm
     list_display = ["name", "group", "role_count"]
     list_filter = ["group", "role_skills__role"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
+    # Explicit: the role count's GROUP BY drops the model's default order, which the skill
+    # autocompletes (a role's skills, a roadmap's steps) page through.
+    ordering = ["name"]
     inlines = [RoleSkillInline]
     instead_of_deleting = "Take {it} off roles and roadmaps instead; learners keep their records."
 
