@@ -49,11 +49,31 @@ class RoadmapAdmin(ContentAdmin):
         return roadmap.step_count
 
 
+@admin.display(description="Hours counted")
+def hours_counted(step: RoadmapStep) -> str:
+    """The hours a plan counts for the step: the editors' figure, else the level's default."""
+    if step.pk is None:
+        return "–"
+    return f"{step.hours}" if step.effort_hours else f"{step.hours} (level default)"
+
+
 class RoadmapStepInline(ContentInline):
     model = RoadmapStep
     autocomplete_fields = ["skill", "project"]
-    fields = ["position", "skill", "project", "title", "is_specialization", "explanation"]
+    fields = [
+        "position",
+        "skill",
+        "project",
+        "title",
+        "is_specialization",
+        "explanation",
+        "effort_hours",
+        "hours_counted",
+    ]
+    readonly_fields = ["hours_counted"]
     show_change_link = True
+
+    hours_counted = staticmethod(hours_counted)
 
 
 @admin.register(RoadmapLevel)
@@ -118,7 +138,14 @@ class RoadmapStepAdmin(ContentAdmin):
     list_select_related = ["level__roadmap__role", "skill", "project"]
     search_fields = ["title", "skill__name", "project__name", "explanation"]
     autocomplete_fields = ["level", "skill", "project"]
+    readonly_fields = ["hours_counted"]
     inlines = [ResourceInline]
+
+    hours_counted = staticmethod(hours_counted)
+
+    def get_queryset(self, request):
+        # The hours counted need the level's stage: fetched with the step.
+        return super().get_queryset(request).select_related("level")
 
 
 @admin.register(Project)
