@@ -275,6 +275,8 @@ def test_the_committed_fixtures_are_what_export_writes(tmp_path):
     committed = settings.BASE_DIR / "fixtures"
     for path in tmp_path.glob("*.json"):
         assert json.loads(path.read_text()) == json.loads((committed / path.name).read_text())
+        # Byte for byte too, so exporting after an edit in the admin diffs as just that edit.
+        assert path.read_bytes() == (committed / path.name).read_bytes(), path.name
 
 
 @pytest.mark.slow

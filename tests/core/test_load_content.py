@@ -1,7 +1,8 @@
 import pytest
 from django.core.management import call_command
 
-from careers.models import Role
+from careers.models import Role, Skill
+from roadmaps.models import DEFAULT_EFFORT_HOURS, RoadmapStep
 
 # Slow: loads the whole content (make test runs it; make test-fast leaves it out).
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -28,3 +29,30 @@ def test_force_reloads_the_files_version_without_duplicating_anything():
     call_command("load_content", force=True, verbosity=0)
     assert Role.objects.get(slug="data-analyst").summary == original
     assert Role.objects.count() == 9
+
+
+def test_it_loads_skills_prerequisites_and_steps_effort():
+    call_command("load_content", verbosity=0)
+    # ETL comes before Advanced Python in the file: a forward reference, resolved.
+    etl = Skill.objects.get(slug="etl")
+    assert set(etl.prerequisites.values_list("slug", flat=True)) == {"sql", "advanced-python"}
+    assert Skill.prerequisites.through.objects.count() == 41
+    # The files give no step an effort of its own, so each counts its level's default.
+    steps = RoadmapStep.objects.select_related("level")
+    assert {step.effort_hours for step in steps} == {None}
+    assert {(step.level.stage, step.hours) for step in steps} == set(DEFAULT_EFFORT_HOURS.items())
+
+
+def test_editors_prerequisites_and_efforts_go_out_to_the_files_and_back(tmp_path):
+    call_command("load_content", verbosity=0)
+    sql, python = Skill.objects.get(slug="sql"), Skill.objects.get(slug="python")
+    step = RoadmapStep.objects.filter(skill=sql).first()
+    RoadmapStep.objects.filter(pk=step.pk).update(effort_hours=12)
+    sql.prerequisites.add(python)
+    call_command("export_content", output=tmp_path, verbosity=0)
+    RoadmapStep.objects.filter(pk=step.pk).update(effort_hours=None)
+    sql.prerequisites.clear()
+    for name in ["careers.json", "roadmaps.json"]:
+        call_command("loaddata", tmp_path / name, verbosity=0)
+    assert RoadmapStep.objects.get(pk=step.pk).effort_hours == 12
+    assert list(sql.prerequisites.all()) == [python]
