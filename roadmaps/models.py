@@ -179,6 +179,11 @@ class RoadmapLevel(NaturalKeyModel):
     def progress_for(self, statuses: dict) -> Tally:
         return Tally.of(self.steps.all(), statuses)
 
+    @property
+    def hours(self) -> int:
+        """Estimated study time of the whole level (from the prefetched steps)."""
+        return sum(step.hours for step in self.steps.all())
+
 
 class Project(NaturalKeyModel):
     """A portfolio project; shared by roadmaps like skills are, so progress on it is too."""

@@ -7,6 +7,7 @@ would rest on where each cut falls. Here the shared part is rendered without a r
 user, session or CSRF token can reach it, and the learner's part is a dictionary of slot values.
 """
 
+import math
 import re
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -16,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from roadmaps.models import Roadmap, Status
+from roadmaps.plan import hours_left
 
 TEMPLATE = "roadmaps/roadmap_content.html"
 SLOT = re.compile(r"<!--slot:([\w:-]+)-->")
@@ -57,7 +59,7 @@ class RoadmapContent:
         values = {}
         for level in self.roadmap.levels.all():
             tally = level.progress_for(statuses)
-            values[f"level:{level.stage}"] = level_bar(tally)
+            values[f"level:{level.stage}"] = level_bar(tally, level_hours_left(level, statuses))
             values[f"count:{level.stage}"] = level_count(level.stage, tally)
             for step in level.steps.all():
                 status = self.status_of(step, statuses)
@@ -89,23 +91,26 @@ def step_part(partial: str, step, status: Status, *, oob: bool = False) -> SafeS
 def progress_bar(tally) -> SafeString:
     """A learner's progress on some steps: the text says it all, the bar is decoration. Kept
     compact, and built in Python: pages show up to forty of them, every status change two."""
+    # Widths in percent of the bar, whose height CSS sets: no viewBox to scale or send.
     bars = []
     if tally.percent_done:
         bars.append(
-            format_html('<rect class="done" width="{}" height="6" rx="3"/>', tally.percent_done)
+            format_html('<rect class="done" width="{}%" height="100%" rx="3"/>', tally.percent_done)
         )
     if tally.percent_skipped:
-        x = format_html(' x="{}"', tally.percent_done) if tally.percent_done else ""
+        x = format_html(' x="{}%"', tally.percent_done) if tally.percent_done else ""
         bars.append(
-            format_html('<rect class="skipped"{} width="{}" height="6"/>', x, tally.percent_skipped)
+            format_html(
+                '<rect class="skipped"{} width="{}%" height="100%"/>', x, tally.percent_skipped
+            )
         )
     details = [
         f", {tally.skipped} skipped" if tally.skipped else "",
         f", {tally.learning} in progress" if tally.learning else "",
     ]
     return format_html(
-        '<svg class="progress-svg" viewBox="0 0 100 6" preserveAspectRatio="none" '
-        'aria-hidden="true">{}</svg>\n<p><strong>{}% done</strong> — {} of {} steps{}</p>',
+        '<svg class="progress-svg" aria-hidden="true">{}</svg>\n'
+        "<p><strong>{}% done</strong> — {} of {} steps{}</p>",
         mark_safe("".join(bars)),
         tally.percent_done,
         tally.done,
@@ -114,8 +119,14 @@ def progress_bar(tally) -> SafeString:
     )
 
 
-def level_bar(tally, *, stage: str = "", oob: bool = False) -> str:
-    html = progress_bar(tally)
+def level_hours_left(level, statuses: dict) -> int:
+    return math.ceil(sum(hours_left(step, statuses) for step in level.steps.all()))
+
+
+def level_bar(tally, hours: int, *, stage: str = "", oob: bool = False) -> str:
+    """A level's progress, and the study time it still takes (docs/plan.md)."""
+    left = format_html('<p class="hours-left">About {} hours left</p>', hours) if hours else ""
+    html = progress_bar(tally) + left
     if not oob:
         return html
     return format_html(

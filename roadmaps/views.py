@@ -34,7 +34,7 @@ from roadmaps.overview import (
     visible_roadmaps,
     visitor_statuses,
 )
-from roadmaps.page import RoadmapContent, level_bar, level_count, step_part
+from roadmaps.page import RoadmapContent, level_bar, level_count, level_hours_left, step_part
 from roadmaps.plan import next_step
 from roadmaps.services import (
     follow,
@@ -151,9 +151,15 @@ def _follow_change(request: HtmxHttpRequest, slug: str, *, following: bool) -> H
     if not request.htmx:
         messages.success(request, announcement)
         return redirect(_next_url(request, roadmap.get_absolute_url()))
-    context = {"roadmap": roadmap, "following": following, "announcement": announcement}
+    context = {
+        "roadmap": roadmap,
+        "following": following,
+        "announcement": announcement,
+        # The roadmap page's button belongs to the page's form: it comes back the same way.
+        "in_page_form": request.POST.get("control") == "page",
+    }
     response = render(request, "roadmaps/follow.html#follow-changed", context)
-    return trigger_client_event(response, "goals-changed")
+    return trigger_client_event(reswap(response, "none"), "goals-changed")
 
 
 def _find_step(roadmap: Roadmap, step_id: int) -> tuple[RoadmapLevel, RoadmapStep]:
@@ -215,7 +221,7 @@ def _status_change(
         "changed": [
             step_part("step-status", step, status, oob=True),
             step_part("chip", step, status, oob=True),
-            level_bar(level_tally, stage=level.stage, oob=True),
+            level_bar(level_tally, level_hours_left(level, statuses), stage=level.stage, oob=True),
             level_count(level.stage, level_tally, oob=True),
         ],
         "tally": tally,

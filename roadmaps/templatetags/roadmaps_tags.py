@@ -21,15 +21,17 @@ def slot(kind: str, key) -> str:
     return mark_safe(f"<!--slot:{kind}:{key}-->")
 
 
-@register.inclusion_tag("roadmaps/follow.html#follow-form", takes_context=True)
-def follow_button(context, roadmap, following: bool, label: str = ""):
-    """The form that makes a roadmap the learner's goal, or stops following it."""
+@register.inclusion_tag("roadmaps/follow.html#follow-control", takes_context=True)
+def follow_button(context, roadmap, following: bool, label: str = "", in_page_form=False):
+    """The control that makes a roadmap the learner's goal, or stops following it: a form of
+    its own, or (`in_page_form`) a button of the roadmap page's one form."""
     return {
         "request": context["request"],
         "csrf_token": context.get("csrf_token"),
         "roadmap": roadmap,
         "following": following,
         "label": label,
+        "in_page_form": in_page_form,
     }
 
 

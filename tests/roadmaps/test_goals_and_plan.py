@@ -63,7 +63,7 @@ def test_following_without_javascript_saves_the_goal_and_goes_back_where_asked(
     ]
     page = learner_client.get("/roadmaps/role-0/").content.decode()
     assert "Role 0 is now your goal" in page  # the message after the redirect
-    assert text(select_one(page, "#follow-role-0")) == "Stop following the Role 0 roadmap"
+    assert text(select_one(page, "#follow-button-role-0")) == "Stop following the Role 0 roadmap"
 
 
 def test_following_twice_keeps_one_goal_and_unfollowing_keeps_progress(
@@ -80,20 +80,42 @@ def test_following_twice_keeps_one_goal_and_unfollowing_keeps_progress(
     assert Progress.objects.get(user=learner).status == Status.DONE
 
 
-def test_following_with_htmx_swaps_the_form_announces_it_and_refreshes_the_goals(
+def test_following_with_htmx_swaps_the_control_announces_it_and_refreshes_the_goals(
     learner_client, roadmaps
 ):
-    response = learner_client.post("/roadmaps/role-1/follow/", **HTMX)
+    response = learner_client.post("/roadmaps/role-1/follow/", {"next": "/roadmaps/"}, **HTMX)
     assert response.status_code == 200
+    assert response["HX-Reswap"] == "none"  # everything comes out of band
     html = response.content.decode()
     assert "<html" not in html
-    form = select_one(html, "form.follow-form")
-    assert attribute(form, "hx-post") == "/roadmaps/role-1/unfollow/"
-    assert select_one(html, "#follow-role-1") is not None  # same id: focus stays on it
+    control = select_one(html, '#follow-role-1[hx-swap-oob="outerHTML"]')
+    assert attribute(select_one(control, "form"), "hx-post") == "/roadmaps/role-1/unfollow/"
+    assert select_one(control, "#follow-button-role-1") is not None  # focus stays on it
     assert "Role 1 is now your goal" in text(
         select_one(html, '#announcer[hx-swap-oob="innerHTML"]')
     )
     assert "goals-changed" in response["HX-Trigger"]
+
+
+def test_the_roadmap_page_s_follow_button_posts_through_the_page_s_one_form(
+    learner_client, learner, roadmaps
+):
+    html = learner_client.get("/roadmaps/role-0/").content.decode()
+    button = select_one(html, "#follow-button-role-0")
+    assert (attribute(button, "form"), attribute(button, "formaction")) == (
+        "progress",
+        "/roadmaps/role-0/follow/",
+    )
+    assert len(select(html, 'main input[name="csrfmiddlewaretoken"]')) == 1
+    # What the page's form sends when that button is pressed, with and without htmx.
+    token = attribute(select_one(html, 'main input[name="csrfmiddlewaretoken"]'), "value")
+    sent = {"csrfmiddlewaretoken": token, "control": "page"}
+    response = learner_client.post("/roadmaps/role-0/follow/", sent, **HTMX)
+    swapped = select_one(response.content.decode(), "#follow-button-role-0")
+    assert attribute(swapped, "formaction") == "/roadmaps/role-0/unfollow/"
+    response = learner_client.post("/roadmaps/role-0/unfollow/", sent)
+    assert response["Location"] == "/roadmaps/role-0/"
+    assert not Follow.objects.filter(user=learner).exists()
 
 
 def test_an_unknown_or_draft_roadmap_cannot_be_followed(learner_client, learner, roadmaps):
@@ -143,13 +165,15 @@ def test_visitors_follow_in_their_session_and_keep_it_when_they_sign_in(client, 
 
 def test_the_roadmap_list_and_a_career_fit_result_offer_to_follow(learner_client, roadmaps):
     html = learner_client.get("/roadmaps/").content.decode()
-    assert [attribute(form, "action") for form in select(html, "form.follow-form")] == [
+    assert [attribute(form, "action") for form in select(html, ".follow-control form")] == [
         "/roadmaps/role-0/follow/",
         "/roadmaps/role-1/follow/",
     ]
     learner_client.post("/roadmaps/role-1/follow/")
     html = learner_client.get("/roadmaps/").content.decode()
-    assert attribute(select(html, "form.follow-form")[1], "action") == "/roadmaps/role-1/unfollow/"
+    assert attribute(select(html, ".follow-control form")[1], "action") == (
+        "/roadmaps/role-1/unfollow/"
+    )
 
 
 # --- The plan -----------------------------------------------------------------------------
