@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import Profile
 from core.spreadsheet import csv_cell
 from quizzes.models import Sitting
-from roadmaps.models import Note, Progress
+from roadmaps.models import Follow, LearningPlan, Note, Progress
 
 CSV_COLUMNS = [
     "record_type",
@@ -21,13 +21,20 @@ CSV_COLUMNS = [
     "email",
     "progress_is_public",
     "date_joined",
+    "weekly_digest",
+    "hours_per_week",
+    "target_date",
 ]
 
 
 def account_export(user) -> dict:
-    """The learner's account, progress, notes and quiz history, in four queries whatever
-    their size."""
+    """The learner's account, progress, notes, goals, plan and quiz history, in six queries
+    whatever their size."""
     profile = Profile.objects.for_user(user)
+    follows = Follow.objects.filter(user=user).values_list(
+        "roadmap__role__slug", "roadmap__role__name", "created_at"
+    )
+    plan = LearningPlan.objects.filter(user=user).first()
     progress = Progress.objects.for_user(user).select_related("skill", "project")
     notes = Note.objects.filter(user=user).select_related("skill").order_by("skill__slug")
     sittings = Sitting.objects.history_for(user).order_by("created_at")
@@ -38,8 +45,20 @@ def account_export(user) -> dict:
             "username": user.get_username(),
             "display_name": profile.display_name,
             "progress_is_public": profile.progress_is_public,
+            "weekly_digest": profile.weekly_digest,
             "date_joined": user.date_joined.isoformat(),
         },
+        # The learner's goals, in the order followed; the plan is null until they set one.
+        "follows": [
+            {"roadmap": slug, "roadmap_name": name, "followed_at": created_at.isoformat()}
+            for slug, name, created_at in follows
+        ],
+        "plan": {
+            "hours_per_week": plan.hours_per_week,
+            "target_date": plan.target_date.isoformat() if plan.target_date else None,
+        }
+        if plan
+        else None,
         # Sorted here: databases disagree on where the other kind's NULL slugs go.
         "progress": sorted(
             (
@@ -80,7 +99,8 @@ def account_export(user) -> dict:
 
 
 def account_export_csv(data: dict) -> str:
-    """One table: a row for the account, then one per progress entry, note and quiz sitting."""
+    """One table: a row for the account (with the plan), then one per progress entry, note,
+    followed roadmap and quiz sitting."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, restval="")
     writer.writeheader()
@@ -92,6 +112,7 @@ def account_export_csv(data: dict) -> str:
 
 def _csv_rows(data: dict) -> Iterator[dict[str, str]]:
     account = data["account"]
+    plan = data["plan"] or {}
     yield {
         "record_type": "account",
         "slug": account["username"],
@@ -99,6 +120,9 @@ def _csv_rows(data: dict) -> Iterator[dict[str, str]]:
         "email": account["email"],
         "progress_is_public": "true" if account["progress_is_public"] else "false",
         "date_joined": account["date_joined"],
+        "weekly_digest": "true" if account["weekly_digest"] else "false",
+        "hours_per_week": str(plan.get("hours_per_week", "")),
+        "target_date": plan.get("target_date") or "",
     }
     for entry in data["progress"]:
         yield {
@@ -115,6 +139,13 @@ def _csv_rows(data: dict) -> Iterator[dict[str, str]]:
             "name": note["skill_name"],
             "note_text": note["text"],
             "updated_at": note["updated_at"],
+        }
+    for follow in data["follows"]:
+        yield {
+            "record_type": "follow",
+            "slug": follow["roadmap"],
+            "name": follow["roadmap_name"],
+            "updated_at": follow["followed_at"],
         }
     for sitting in data["quiz_history"]:
         finished = sitting["finished_at"] is not None

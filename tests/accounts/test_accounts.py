@@ -5,7 +5,7 @@ import csv
 import io
 import json
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -18,8 +18,9 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from careers.models import Skill
-from roadmaps.models import Note, Progress, Project, Status
-from roadmaps.services import note_save, progress_set, session_progress_set
+from roadmaps.models import Follow, LearningPlan, Note, Progress, Project, Status
+from roadmaps.services import follow, note_save, plan_save, progress_set, session_progress_set
+from tests.content import build_content, build_roadmaps
 
 pytestmark = pytest.mark.django_db
 
@@ -390,6 +391,18 @@ def learner_data(learner, other_learner, sql, python, portfolio):
     profile.save()
 
 
+@pytest.fixture
+def learner_goals(learner, other_learner):
+    """Jane follows Role 1's roadmap, then Role 0's, at 6 hours a week until 30 June 2027, and
+    asked for the weekly email; Omar follows Role 0's."""
+    role_0, role_1 = build_roadmaps(build_content())
+    follow(user=learner, roadmap=role_1)
+    follow(user=learner, roadmap=role_0)
+    plan_save(user=learner, hours_per_week=6, target_date=date(2027, 6, 30))
+    Profile.objects.update_or_create(user=learner, defaults={"weekly_digest": True})
+    follow(user=other_learner, roadmap=role_0)
+
+
 def test_the_json_export_holds_the_learner_s_account_progress_and_notes(
     learner_client, learner_data
 ):
@@ -398,11 +411,20 @@ def test_the_json_export_holds_the_learner_s_account_progress_and_notes(
     assert response["Content-Type"] == "application/json"
     assert response["Content-Disposition"] == ('attachment; filename="ml-career-paths-export.json"')
     data = json.loads(response.content)
-    assert set(data) == {"exported_at", "account", "progress", "notes", "quiz_history"}
+    assert set(data) == {
+        "exported_at",
+        "account",
+        "progress",
+        "notes",
+        "quiz_history",
+        "follows",
+        "plan",
+    }
     assert data["account"]["email"] == "jane@example.com"
     assert data["account"]["username"] == "jane"
     assert data["account"]["display_name"] == "Jane D."
     assert data["account"]["progress_is_public"] is False
+    assert data["account"]["weekly_digest"] is False
     assert "date_joined" in data["account"]
     assert [(p["kind"], p["slug"], p["name"], p["status"]) for p in data["progress"]] == [
         ("project", "portfolio", "Portfolio project", "learning"),
@@ -442,12 +464,47 @@ def test_the_csv_export_has_a_header_and_a_row_per_record(learner_client, learne
     assert "Omar" not in response.content.decode()
 
 
+def test_the_json_export_holds_the_learner_s_goals_in_order_plan_and_digest_choice(
+    learner_client, learner_goals
+):
+    data = json.loads(learner_client.get("/accounts/export.json").content)
+    assert [(f["roadmap"], f["roadmap_name"]) for f in data["follows"]] == [
+        ("role-1", "Role 1"),
+        ("role-0", "Role 0"),
+    ]
+    assert all(f["followed_at"] for f in data["follows"])
+    assert data["plan"] == {"hours_per_week": 6, "target_date": "2027-06-30"}
+    assert data["account"]["weekly_digest"] is True
+
+
+def test_the_csv_export_holds_the_goals_plan_and_digest_choice(learner_client, learner_goals):
+    rows = list(csv.DictReader(io.StringIO(learner_client.get("/accounts/export.csv").text)))
+    [account] = [row for row in rows if row["record_type"] == "account"]
+    assert (account["weekly_digest"], account["hours_per_week"], account["target_date"]) == (
+        "true",
+        "6",
+        "2027-06-30",
+    )
+    follows = [row for row in rows if row["record_type"] == "follow"]
+    assert [(row["slug"], row["name"]) for row in follows] == [
+        ("role-1", "Role 1"),
+        ("role-0", "Role 0"),
+    ]
+    assert all(row["updated_at"] for row in follows)
+
+
 def test_an_export_of_a_new_account_is_complete_and_empty(learner_client):
     data = json.loads(learner_client.get("/accounts/export.json").content)
-    assert data["progress"] == data["notes"] == data["quiz_history"] == []
-    rows = list(csv.reader(io.StringIO(learner_client.get("/accounts/export.csv").text)))
-    assert rows[0][0] == "record_type"
-    assert len(rows) == 2  # the header and the account
+    assert data["progress"] == data["notes"] == data["quiz_history"] == data["follows"] == []
+    assert data["plan"] is None
+    assert data["account"]["weekly_digest"] is False
+    rows = list(csv.DictReader(io.StringIO(learner_client.get("/accounts/export.csv").text)))
+    assert [row["record_type"] for row in rows] == ["account"]
+    assert (rows[0]["weekly_digest"], rows[0]["hours_per_week"], rows[0]["target_date"]) == (
+        "false",
+        "",
+        "",
+    )
 
 
 def count_queries(client, path) -> int:
@@ -506,6 +563,17 @@ def test_deleting_removes_the_learner_and_everything_theirs_but_nobody_else_s(
     assert logged_in_user(learner_client) is None
     assert Progress.objects.for_user(other_learner).count() == 1
     assert Note.objects.filter(user=other_learner).count() == 1
+
+
+def test_deleting_the_account_leaves_none_of_its_goals_or_plan(
+    learner_client, learner, other_learner, learner_goals
+):
+    response = learner_client.post("/accounts/delete/", {"password": PASSWORD})
+    assert response.status_code == 302
+    assert not Follow.objects.filter(user_id=learner.pk).exists()
+    assert not LearningPlan.objects.filter(user_id=learner.pk).exists()
+    assert not Profile.objects.filter(user_id=learner.pk).exists()
+    assert Follow.objects.filter(user=other_learner).count() == 1
 
 
 def test_guessing_the_password_on_the_delete_page_is_rate_limited(learner_client, learner):
