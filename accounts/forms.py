@@ -52,15 +52,19 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = ["display_name", "username", "progress_is_public"]
+        fields = ["display_name", "username", "progress_is_public", "weekly_digest"]
         labels = {
             "display_name": "Display name",
             "progress_is_public": "Make my progress public",
+            "weekly_digest": "Send me a weekly email: next steps, this week's plan, last "
+            "week's progress",
         }
         help_texts = {
             "display_name": "How the site greets you. Optional.",
             "progress_is_public": "Anyone with the link can then see which skills and projects "
             "you have started and finished. Your notes always stay private.",
+            "weekly_digest": "Sent on Mondays to your email address. Every email has a link "
+            "to stop them.",
         }
 
     def __init__(self, *args, **kwargs):

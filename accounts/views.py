@@ -1,15 +1,17 @@
 import json
 
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.digest import BadUnsubscribeToken, digest_stop, unsubscribe_user_id
 from accounts.export import account_export, account_export_csv
 from accounts.forms import AccountDeleteForm, ProfileForm
 from accounts.models import Profile
@@ -47,6 +49,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                     username=form.cleaned_data["username"],
                     display_name=form.cleaned_data["display_name"],
                     progress_is_public=form.cleaned_data["progress_is_public"],
+                    weekly_digest=form.cleaned_data["weekly_digest"],
                 )
             except UsernameTaken as refusal:
                 form.add_error("username", str(refusal))
@@ -107,6 +110,37 @@ def delete(request: HttpRequest) -> HttpResponse:
         "notes": Note.objects.filter(user=user).count(),
     }
     return render(request, "accounts/delete.html", {"form": form, "counts": counts}, status=status)
+
+
+# Mail clients send RFC 8058's one-click unsubscribe as a POST with no CSRF token (nor the
+# learner's cookies). Exempting this view is safe: the signed token in the address, not the
+# browser's session, says whose digest to stop, and stopping it is all a post can do.
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def digest_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """The digest's unsubscribe link, no login needed: a page with a button (so a link
+    scanner's GET changes nothing), and the post that stops the digest."""
+    status = 200
+    try:
+        user_id = unsubscribe_user_id(token)
+    except BadUnsubscribeToken:
+        state, status = "invalid", 400
+    else:
+        user = get_user_model().objects.filter(pk=user_id).select_related("profile").first()
+        profile = getattr(user, "profile", None)
+        if user is None:
+            state, status = "no_account", 404
+        elif request.method == "POST":
+            digest_stop(user_id=user.pk)
+            state = "unsubscribed"
+        elif profile and profile.weekly_digest:
+            state = "subscribed"
+        else:
+            state = "not_subscribed"
+    response = render(request, "accounts/digest_unsubscribe.html", {"state": state}, status=status)
+    response["X-Robots-Tag"] = "noindex"  # an address that holds a token
+    return response
 
 
 @login_required

@@ -51,6 +51,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from accounts.digest import unsubscribe_token
 from accounts.models import Profile
 from careers.models import Role, Skill
 from quizzes.models import Answer, Quiz, Sitting
@@ -384,6 +385,9 @@ def real_pages(content: Content, saved: Saved) -> dict[str, list[str]]:
         "quizzes:sitting_answer": sittings("quizzes:sitting_answer"),
         "quizzes:sitting_result": sittings("quizzes:sitting_result"),
         "account_confirm_email": each("account_confirm_email", ["no-such-key"]),
+        "accounts:digest_unsubscribe": each(
+            "accounts:digest_unsubscribe", [unsubscribe_token(saved.learner), "no-such-token"]
+        ),
         "account_reset_password_from_key": [
             reverse("account_reset_password_from_key", kwargs={"uidb36": uid, "key": key})
             for key in ["set-password", "no-such-key"]

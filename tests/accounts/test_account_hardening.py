@@ -66,6 +66,7 @@ def test_a_name_taken_between_the_check_and_the_save_saves_nothing(learner):
             username=form.cleaned_data["username"],
             display_name=form.cleaned_data["display_name"],
             progress_is_public=form.cleaned_data["progress_is_public"],
+            weekly_digest=form.cleaned_data["weekly_digest"],
         )
 
     assert profile.user.username == "learner"
