@@ -37,15 +37,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *, dry_run: bool, today: date | None, **options):
+        today = today or timezone.localdate()
+        if dry_run:
+            self._dry_run(today)
+            return
         if not settings.SITE_URL:
             raise CommandError(
                 "Set DJANGO_SITE_URL (e.g. http://localhost:8000) so the digest's links lead "
                 "to the site."
             )
-        today = today or timezone.localdate()
-        if dry_run:
-            self._dry_run(today)
-            return
         run = digests_send(today=today)
         self.stdout.write(
             f"Week of {run.monday}: sent {run.sent} digest(s); skipped "
