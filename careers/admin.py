@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import quote, unquote
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, ManyToManyField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
@@ -89,8 +89,10 @@ class RoleAdmin(ContentAdmin):
     list_filter = ["kind", "status"]
     search_fields = ["name", "short_name", "summary", "overview"]
     prepopulated_fields = {"slug": ["name"]}
-    # A multiple autocomplete sets inline styles, which the site's CSP refuses.
-    filter_horizontal = ["collaborators"]
+    # Collaborators are other roles, a handful: tick boxes, named and reachable by keyboard.
+    # (A multiple autocomplete sets inline styles, which the site's CSP refuses; the two-list
+    # picker labels its search icons in a way axe refuses.)
+    formfield_overrides = {ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     autocomplete_fields = ["diagram"]
     # Every inline is listed, so a role's history holds all its parts and reverting a
     # version restores them together; each page shows only some of them.

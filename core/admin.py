@@ -10,7 +10,11 @@ from django import forms
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import NestedObjects, quote, unquote
-from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
+from django.contrib.admin.widgets import (
+    AutocompleteSelect,
+    AutocompleteSelectMultiple,
+    RelatedFieldWidgetWrapper,
+)
 from django.contrib.auth import get_user_model
 from django.db import models, router
 from django.db.models import Count, OuterRef, Q, Subquery
@@ -117,6 +121,25 @@ def text_formfield(db_field, formfield):
     return formfield
 
 
+class NamedAutocompleteMixin:
+    """An autocomplete whose box has an accessible name when nothing is chosen: select2 names
+    it after its placeholder, which Django leaves empty."""
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        name = self.field.verbose_name
+        attrs["data-placeholder"] = f"Choose {name}" if self.is_required else f"No {name}"
+        return attrs
+
+
+class NamedAutocompleteSelect(NamedAutocompleteMixin, AutocompleteSelect):
+    pass
+
+
+class NamedAutocompleteSelectMultiple(NamedAutocompleteMixin, AutocompleteSelectMultiple):
+    pass
+
+
 def _counted(count: int, one: str, many: str) -> str:
     return f"{count} {one if count == 1 else many}"
 
@@ -129,8 +152,25 @@ class ContentAdmin(VersionAdmin):
     instead_of_deleting = "Unpublish {it} (set {it} to draft) instead."
     history_latest_first = True
 
+    class Media:
+        js = ["js/admin_autocomplete_names.js"]
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         return text_formfield(db_field, super().formfield_for_dbfield(db_field, request, **kwargs))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = NamedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = NamedAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_deleted_objects(self, objs, request):
         """Django's confirmation data, with learners' rows replaced by one refusal that counts
@@ -192,7 +232,7 @@ class ContentAdmin(VersionAdmin):
 # --- Inlines whose queries do not grow with their rows --------------------------------------
 
 
-class KnownAutocompleteSelect(AutocompleteSelect):
+class KnownAutocompleteSelect(NamedAutocompleteSelect):
     """An autocomplete that labels its selected option from the related object its form
     already holds (see ContentInlineForm) instead of fetching it: one row, no query."""
 
