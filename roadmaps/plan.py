@@ -121,26 +121,28 @@ def build_plan(
     today: date,
 ) -> Plan:
     """The learner's plan: followed roadmaps one after another, in the order followed, each
-    step in roadmap order; a step shared with an earlier roadmap is planned once."""
+    step in roadmap order. A step shared with an earlier roadmap is planned once, when that
+    roadmap reaches it; each roadmap still counts it among its hours left."""
     studied = 0.0  # hours planned so far, from today
-    planned: set[tuple[str, str]] = set()
+    done_at: dict[tuple[str, str], float] = {}  # step target -> hour its study ends
     slots: list[tuple[float, float, RoadmapStep]] = []  # (from hour, to hour, step)
     roadmap_plans = []
     for roadmap in roadmaps:
         level_plans = []
         for level in roadmap.levels.all():
-            total = remaining = 0.0
+            total = remaining = level_end = 0.0
             for step in level.steps.all():
                 total += step.hours
-                if step.target_key in planned:
-                    continue
-                planned.add(step.target_key)
                 left = hours_left(step, statuses)
-                if left:
+                if not left:
+                    continue
+                if step.target_key not in done_at:  # not planned yet for an earlier goal
                     slots.append((studied, studied + left, step))
                     studied += left
-                    remaining += left
-            finish = _date_after(today, studied, hours_per_week) if remaining else None
+                    done_at[step.target_key] = studied
+                remaining += left
+                level_end = max(level_end, done_at[step.target_key])
+            finish = _date_after(today, level_end, hours_per_week) if remaining else None
             level_plans.append(LevelPlan(level, round(total), remaining, finish))
         finishes = [plan.finish for plan in level_plans if plan.finish]
         finish = max(finishes) if finishes else None

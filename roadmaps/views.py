@@ -108,10 +108,10 @@ def roadmap_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def roadmap_next_step(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """A followed roadmap's next step, fetched again by the page after each status change."""
     roadmap = _get_roadmap(request, slug)
-    if roadmap.slug not in followed_slugs(request):
-        return HttpResponse("")  # not a goal (any more): the box goes
-    statuses = visitor_statuses(request)
-    context = {"roadmap": roadmap, "next": next_step(roadmap, statuses), "statuses": statuses}
+    context = {"roadmap": roadmap, "following": roadmap.slug in followed_slugs(request)}
+    if context["following"]:  # else the box empties
+        statuses = visitor_statuses(request)
+        context.update(next=next_step(roadmap, statuses), statuses=statuses)
     return render(request, "roadmaps/roadmap_detail.html#next-step", context)
 
 
@@ -230,8 +230,12 @@ def _status_change(
     }
     # Everything in the answer is out of band; the form itself stays as it is. A followed
     # roadmap's next step may have moved: the page asks for it again.
-    response = render(request, "roadmaps/roadmap_detail.html#status-changed", context)
-    return trigger_client_event(reswap(response, "none"), "progress-changed")
+    response = reswap(
+        render(request, "roadmaps/roadmap_detail.html#status-changed", context), "none"
+    )
+    if roadmap.slug in followed_slugs(request):
+        trigger_client_event(response, "progress-changed")
+    return response
 
 
 @login_required

@@ -346,6 +346,8 @@ def real_pages(content: Content, saved: Saved) -> dict[str, list[str]]:
         "careers:skill_list",
         "roadmaps:roadmap_list",
         "dashboard",
+        "plan",
+        "content_health",
         "quizzes:quiz_list",
         "quizzes:sitting_history",
         "healthz",
@@ -377,6 +379,9 @@ def real_pages(content: Content, saved: Saved) -> dict[str, list[str]]:
         # Views that only take posts: a GET must be refused cleanly.
         "roadmaps:step_status": [reverse("roadmaps:step_status", args=step) for step in step_urls],
         "roadmaps:roadmap_status": each("roadmaps:roadmap_status", content.roadmap_slugs),
+        "roadmaps:roadmap_follow": each("roadmaps:roadmap_follow", content.roadmap_slugs),
+        "roadmaps:roadmap_unfollow": each("roadmaps:roadmap_unfollow", content.roadmap_slugs),
+        "roadmaps:roadmap_next_step": each("roadmaps:roadmap_next_step", content.roadmap_slugs),
         "roadmaps:step_note": [reverse("roadmaps:step_note", args=step) for step in step_urls],
         "roadmaps:public_progress": each("roadmaps:public_progress", ["learner", "other"]),
         "quizzes:quiz_detail": each("quizzes:quiz_detail", content.quiz_slugs),

@@ -423,9 +423,9 @@ def test_the_role_diagrams_and_the_matrix_add_no_queries(client, scale):
     assert with_matrix == count_queries(client, without_matrix)
 
 
-# Session, user, content version, then roadmaps, levels, steps and resources (cached for the
-# next request), the view's statuses and the timeline's.
-ROADMAP_LIST_QUERIES_SIGNED_IN = 9
+# Session, user, content version, then roadmaps, levels, steps, resources and prerequisites
+# (cached for the next request), the view's statuses and goals, and the timeline's statuses.
+ROADMAP_LIST_QUERIES_SIGNED_IN = 11
 
 
 @pytest.mark.parametrize("scale", [1, 10])
@@ -437,5 +437,5 @@ def test_the_roadmap_timeline_adds_one_query_for_a_signed_in_learner(
     progress_set(user=learner, skill=step.skill, status=Status.DONE)
     with django_assert_num_queries(ROADMAP_LIST_QUERIES_SIGNED_IN):
         page(learner_client, "/roadmaps/")
-    with django_assert_num_queries(ROADMAP_LIST_QUERIES_SIGNED_IN - 4):
+    with django_assert_num_queries(ROADMAP_LIST_QUERIES_SIGNED_IN - 5):
         page(learner_client, "/roadmaps/")

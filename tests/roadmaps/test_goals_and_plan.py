@@ -63,7 +63,8 @@ def test_following_without_javascript_saves_the_goal_and_goes_back_where_asked(
     ]
     page = learner_client.get("/roadmaps/role-0/").content.decode()
     assert "Role 0 is now your goal" in page  # the message after the redirect
-    assert text(select_one(page, "#follow-button-role-0")) == "Stop following the Role 0 roadmap"
+    button = select_one(page, "#follow-button-role-0")
+    assert attribute(button, "aria-label") == "Stop following the Role 0 roadmap"
 
 
 def test_following_twice_keeps_one_goal_and_unfollowing_keeps_progress(
@@ -213,11 +214,13 @@ def test_done_and_skipped_steps_cost_nothing_and_learning_counts_half(roadmaps):
 def test_a_skill_two_followed_roadmaps_share_is_planned_once(roadmaps):
     first, second = _prefetched(roadmaps[0]), _prefetched(roadmaps[1])
     plan = build_plan([first, second], {}, hours_per_week=10, target_date=None, today=TODAY)
-    # The test roadmaps share every step: the second costs nothing more.
-    assert plan.roadmaps[1].remaining_hours == 0
-    assert plan.roadmaps[1].finish is None
+    # The test roadmaps share every step: the second is done when the first is, and its
+    # steps aren't planned a second time.
+    assert plan.roadmaps[1].remaining_hours == plan.roadmaps[0].remaining_hours == 540
+    assert plan.roadmaps[1].finish == plan.roadmaps[0].finish == TODAY + timedelta(weeks=54)
     steps = [step for span in plan.weeks for step in span.steps]
     assert len({step.target_key for step in steps}) == len(first.steps())
+    assert plan.weeks[-1].last == 54
 
 
 def test_the_plan_says_how_many_weeks_behind_a_target_date_it_is(roadmaps):
@@ -336,8 +339,9 @@ def test_a_followed_roadmap_shows_its_next_step_with_a_start_button(learner_clie
         "progress",
         f"{first.pk}:learning",
     )
-    # A roadmap that isn't a goal has no next-step box.
-    assert not select(learner_client.get("/roadmaps/role-1/").content.decode(), "#next-step")
+    # A roadmap that isn't a goal has an empty box.
+    other = select_one(learner_client.get("/roadmaps/role-1/").content.decode(), "#next-step")
+    assert not text(other) and not select(other, "button")
 
 
 def test_start_sets_the_next_step_to_learning_and_the_box_says_so(
@@ -351,7 +355,7 @@ def test_start_sets_the_next_step_to_learning_and_the_box_says_so(
     assert "progress-changed" in response["HX-Trigger"]
     assert Progress.objects.get(user=learner).status == Status.LEARNING
     box = learner_client.get("/roadmaps/role-0/next/", **HTMX).content.decode()
-    assert "you are learning it" in text(select_one(box, "#next-step"))
+    assert "you are learning it" in text(select_one(box, "section.next-step"))
     assert not select(box, "button")
 
 
@@ -367,9 +371,20 @@ def test_start_from_the_dashboard_works_without_javascript(learner_client, learn
     assert Progress.objects.get(user=learner).status == Status.LEARNING
 
 
-def test_the_next_step_box_is_empty_for_a_roadmap_that_is_not_a_goal(learner_client, roadmaps):
+def test_the_next_step_box_is_empty_for_a_roadmap_that_is_not_a_goal(
+    learner_client, learner, roadmaps
+):
+    html = learner_client.get("/roadmaps/role-1/").content.decode()
+    box = select_one(html, "#next-step")
+    assert not text(box) and "goals-changed" in attribute(box, "hx-trigger")  # fills on follow
     response = learner_client.get("/roadmaps/role-0/next/", **HTMX)
-    assert response.status_code == 200 and response.content == b""
+    assert response.status_code == 200 and not response.content.strip()
+    # A status change asks for the box again only on a goal.
+    step = _skill_steps(roadmaps[0])[0]
+    response = learner_client.post(
+        "/roadmaps/role-0/steps/status/", {"set": f"{step.pk}:done"}, **HTMX
+    )
+    assert "HX-Trigger" not in response
     assert learner_client.get("/roadmaps/no-such-role/next/").status_code == 404
 
 

@@ -1,0 +1,150 @@
+"""Goals, the plan and the next step in a real browser: the journey from a visitor's first
+follow to a signed-in learner's dashboard, with htmx and without JavaScript, and axe on the
+new pages in both colour modes."""
+
+import re
+from datetime import datetime
+
+import pytest
+from django.core.cache import cache, caches
+
+from roadmaps.models import Follow, LearningPlan, Progress, RoadmapStep, Status
+from tests.browser import assert_no_axe_violations
+from tests.content import load_site_content
+
+pytestmark = pytest.mark.browser
+
+EMAIL = "goals@example.com"
+PASSWORD = "a-long-goals-password"
+ROADMAP = "/roadmaps/data-scientist/"
+
+
+@pytest.fixture
+def content(transactional_db):
+    # allauth's rate limits live in their cache's table, which a flush leaves alone.
+    caches["pages"].clear()
+    cache.clear()
+    load_site_content()
+    yield
+    caches["pages"].clear()
+    cache.clear()
+
+
+def _finish_date(page) -> datetime:
+    section = page.locator('section[aria-labelledby="plan-data-scientist"]').inner_text()
+    found = re.search(r"Finished by (\d{1,2} \w+ \d{4})", section)
+    assert found, section
+    return datetime.strptime(found[1], "%d %B %Y")
+
+
+def _steps(count: int) -> list[RoadmapStep]:
+    return list(
+        RoadmapStep.objects.filter(level__roadmap__role__slug="data-scientist").order_by(
+            "level__id", "position"
+        )[:count]
+    )
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
+def test_a_visitor_follows_plans_signs_up_and_keeps_it_all(
+    content, browser, live_server, javascript
+):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=javascript)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        _journey(page, javascript=javascript)
+    finally:
+        context.close()
+
+
+def _journey(page, *, javascript: bool):
+    # A visitor makes the Data Scientist roadmap their goal.
+    page.goto(ROADMAP)
+    page.locator("#follow-button-data-scientist").click()
+    stop = page.get_by_role("button", name="Stop following the Data Scientist roadmap")
+    stop.wait_for()
+    if javascript:
+        assert page.locator("#announcer").inner_text().startswith("Data Scientist is now your goal")
+        assert page.evaluate("document.activeElement.id") == "follow-button-data-scientist"
+    page.locator("#next-step section").wait_for()  # the goal's next step, fetched on following
+
+    # Six hours a week: the plan gives a finish date.
+    page.goto("/plan/")
+    page.get_by_label("Hours a week").fill("6")
+    page.get_by_role("button", name="Save my plan").click()
+    page.get_by_text("6 hours a week").first.wait_for()
+    before = _finish_date(page)
+
+    # Marking steps done moves the date earlier.
+    page.goto(ROADMAP)
+    for step in _steps(3):
+        page.locator(f"#step-{step.pk}").get_by_role("button", name="Done", exact=True).click()
+        if javascript:
+            page.locator(f'#status-{step.pk}-done[aria-pressed="true"]').wait_for()
+        else:
+            page.wait_for_url(f"**#step-{step.pk}")
+    if javascript:  # the next-step box followed along without a reload
+        page.locator("#next-step").get_by_role("link", name=_steps(4)[3].name).wait_for()
+    page.goto("/plan/")
+    assert _finish_date(page) < before
+
+    # Signing up keeps the goal and the pace.
+    page.goto("/accounts/signup/")
+    main = page.get_by_role("main")
+    main.get_by_label("Email").fill(EMAIL)
+    main.locator("#id_password1").fill(PASSWORD)
+    main.locator("#id_password2").fill(PASSWORD)
+    main.get_by_role("button", name="Sign Up").click()
+    page.wait_for_url("**/dashboard/")
+    assert list(Follow.objects.values_list("roadmap__role__slug", flat=True)) == ["data-scientist"]
+    assert LearningPlan.objects.get().hours_per_week == 6
+
+    # The dashboard leads with that one goal and its next step; Start works.
+    goals = page.locator('section[aria-labelledby="my-goals"]')
+    assert goals.locator("h3").all_inner_texts() == ["Data Scientist"]
+    fourth = _steps(4)[3]
+    assert fourth.name in goals.locator("form.next-step").inner_text()
+    goals.get_by_role("button", name=f"Start {fourth.name}").click()
+    page.wait_for_url("**/dashboard/")
+    goals.get_by_text("Learning", exact=True).wait_for()
+    assert Progress.objects.get(skill=fourth.skill).status == Status.LEARNING
+
+
+def test_the_goal_pages_have_no_axe_violations_in_light_and_dark_mode(
+    content, page, page_dark, django_user_model
+):
+    for tab in (page, page_dark):
+        tab.goto("/dashboard/")  # signed out: the sign-in page
+        tab.goto(ROADMAP)
+        tab.locator("#follow-button-data-scientist").click()
+        tab.get_by_role("button", name="Stop following the Data Scientist roadmap").wait_for()
+        assert_no_axe_violations(tab)
+        tab.goto("/plan/")
+        tab.get_by_label("Hours a week").fill("0")
+        tab.get_by_role("button", name="Save my plan").click()
+        tab.get_by_text("Plan at least 1 hour a week.").wait_for()
+        assert_no_axe_violations(tab)  # with the error shown
+        tab.get_by_label("Hours a week").fill("12")
+        tab.get_by_label("Finish by (optional)").fill("2027-06-30")
+        tab.get_by_role("button", name="Save my plan").click()
+        tab.get_by_text("12 hours a week").first.wait_for()
+        assert_no_axe_violations(tab)
+    # The signed-in dashboard, with a goal and without one.
+    django_user_model.objects.create_user("goals", EMAIL, PASSWORD)
+    for tab in (page, page_dark):
+        tab.goto("/accounts/login/")
+        main = tab.get_by_role("main")
+        main.get_by_label("Email").fill(EMAIL)
+        main.get_by_label("Password").fill(PASSWORD)
+        main.get_by_role("button", name="Sign In").click()
+        tab.wait_for_url("**/dashboard/")
+        assert_no_axe_violations(tab)
+        tab.goto(ROADMAP)
+        tab.get_by_role("button", name="Stop following the Data Scientist roadmap").click()
+        tab.get_by_role("button", name="Follow this roadmap: Data Scientist").wait_for()
+        tab.goto("/dashboard/")
+        tab.get_by_role("heading", name="Choose your goal").wait_for()
+        assert_no_axe_violations(tab)
+        tab.goto("/roadmaps/")
+        assert_no_axe_violations(tab)
