@@ -44,17 +44,6 @@ def progress_overview(user, request: HttpRequest) -> dict:
     }
 
 
-def where_to_continue(latest: Progress | None, started) -> str | None:
-    """The roadmap step for the learner's most recent change, on a roadmap they started."""
-    if latest is None:
-        return None
-    for roadmap, _ in started:
-        for step in roadmap.steps():
-            if step.target_key == latest.target_key:
-                return f"{roadmap.get_absolute_url()}#step-{step.pk}"
-    return None
-
-
 def followed_slugs(request: HttpRequest) -> list[str]:
     """The viewer's goals, by roadmap slug, in the order followed: one query when signed in."""
     if request.user.is_authenticated:

@@ -3,11 +3,15 @@ follow to a signed-in learner's dashboard, with htmx and without JavaScript, and
 new pages in both colour modes."""
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
+from django.core import mail
 from django.core.cache import cache, caches
+from django.core.management import call_command
+from django.utils import timezone
 
+from accounts.models import Profile
 from roadmaps.models import Follow, LearningPlan, Progress, RoadmapStep, Status
 from tests.browser import assert_no_axe_violations
 from tests.content import load_site_content
@@ -47,8 +51,9 @@ def _steps(count: int) -> list[RoadmapStep]:
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
 def test_a_visitor_follows_plans_signs_up_and_keeps_it_all(
-    content, browser, live_server, javascript
+    content, browser, live_server, settings, javascript
 ):
+    settings.SITE_URL = live_server.url  # the digest's links
     context = browser.new_context(base_url=live_server.url, java_script_enabled=javascript)
     context.set_default_timeout(10_000)
     page = context.new_page()
@@ -109,6 +114,27 @@ def _journey(page, *, javascript: bool):
     page.wait_for_url("**/dashboard/")
     goals.get_by_text("Learning", exact=True).wait_for()
     assert Progress.objects.get(skill=fourth.skill).status == Status.LEARNING
+
+    # The weekly digest, once asked for, brings those items; one click unsubscribes.
+    page.goto("/accounts/profile/")
+    page.get_by_label("Send me a weekly email").check()
+    page.get_by_role("main").get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    # Sent a week on, so today's steps are last week's progress.
+    next_week = (timezone.localdate() + timedelta(days=7)).isoformat()
+    call_command("send_weekly_digest", f"--today={next_week}", verbosity=0)
+    call_command("send_weekly_digest", f"--today={next_week}", verbosity=0)  # no second one
+    [email] = [sent for sent in mail.outbox if "List-Unsubscribe" in sent.extra_headers]
+    assert email.to == [EMAIL]
+    body = email.body
+    assert "Data Scientist" in body and fourth.name in body
+    assert "Statistics fundamentals" in body  # last week's progress
+    unsubscribe = re.search(r"Stop these emails: (\S+)", body)[1]
+    assert email.extra_headers["List-Unsubscribe"] == f"<{unsubscribe}>"
+    page.goto(unsubscribe)
+    page.get_by_role("button", name="Unsubscribe").click()
+    page.wait_for_load_state()
+    assert not Profile.objects.get(user__email=EMAIL).weekly_digest
 
 
 def test_the_goal_pages_have_no_axe_violations_in_light_and_dark_mode(
