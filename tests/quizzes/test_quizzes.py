@@ -25,7 +25,7 @@ from quizzes.services import (
 from roadmaps.models import Roadmap, RoadmapLevel, RoadmapStep
 from tests.conftest import PASSWORD
 from tests.content import admin_form_data
-from tests.html import select, select_one, text
+from tests.html import attribute, select, select_one, text
 
 pytestmark = pytest.mark.django_db
 
@@ -656,6 +656,28 @@ def test_the_career_fit_quiz_ranks_every_role_on_fixed_answers(client):
     for stage in ["beginner", "intermediate", "advanced"]:
         assert f'href="/roadmaps/fit-2/#level-{stage}"' in html
     assert 'href="/roles/fit-0/"' in html
+
+
+def test_a_career_fit_result_offers_to_make_each_top_role_with_a_roadmap_the_goal(client):
+    make_fit_quiz()
+    for slug in ("fit-2", "fit-0"):
+        Roadmap.objects.create(role=Role.objects.get(slug=slug), intro=".")
+    sitting = start(client, "career-fit")
+    answer(client, sitting, current(sitting), [_fit_choice(0, 0)])
+    answer(client, sitting, current(sitting), [_fit_choice(1, 1)])
+    html = client.get(sitting.get_result_url()).content.decode()
+    buttons = select(html, ".follow-control button")
+    assert [attribute(button, "aria-label") for button in buttons] == [
+        "Make this my goal: Fit role 2",
+        "Make this my goal: Fit role 0",
+    ]
+    form = select_one(html, "#follow-fit-2 form")
+    response = client.post(attribute(form, "action"), {"next": sitting.get_result_url()})
+    assert response["Location"] == sitting.get_result_url()
+    html = client.get(sitting.get_result_url()).content.decode()
+    assert (
+        attribute(select_one(html, "#follow-fit-2 form"), "action") == "/roadmaps/fit-2/unfollow/"
+    )
 
 
 def test_a_role_no_answer_pointed_to_is_ranked_last_with_zero(client):
