@@ -72,6 +72,9 @@ class RoadmapStepInline(ContentInline):
     ]
     readonly_fields = ["hours_counted"]
     show_change_link = True
+    # A step's row holds about a dozen inputs: ten rows keep its page well inside the
+    # editors' budget of 150 per page.
+    rows_per_page = 10
 
     hours_counted = staticmethod(hours_counted)
 
