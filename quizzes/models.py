@@ -120,8 +120,15 @@ class Question(NaturalKeyModel):
         null=True,
         blank=True,
         related_name="quiz_questions",
-        help_text="The skill the question is about, if any; missed questions link to the "
-        "roadmap steps that teach it.",
+        help_text="The skill whose page explains the answer, if any; missed questions link to "
+        "the roadmap steps that teach it.",
+    )
+    skills = models.ManyToManyField(
+        Skill,
+        blank=True,
+        related_name="questions",
+        help_text="The skills this question tests: answering it is evidence of the learner's "
+        "proficiency in each, and it can come up in their reviews.",
     )
     answer_path = models.CharField(
         max_length=200,
@@ -284,6 +291,9 @@ class Sitting(models.Model):
         related_name="quiz_sittings",
         help_text="Empty while the sitting belongs to an anonymous visitor's session.",
     )
+    # What the sitting was drawn from: "" for the quiz's general mix, "skill:<slug>",
+    # "level:<roadmap slug>:<stage>", or "review" for a spaced review of the learner's skills.
+    scope = models.CharField(max_length=120, blank=True, default="")
     question_ids = models.JSONField(default=list, help_text="The drawn questions, in order.")
     choice_order = models.JSONField(
         default=dict, help_text="{question id: [choice ids in the order shown]}."

@@ -36,6 +36,15 @@ class Status(models.TextChoices):
     SKIPPED = "skipped", "Skipped"
 
 
+class Proficiency(models.TextChoices):
+    """What a learner's answers to a skill's questions show (Khan Academy's mastery levels)."""
+
+    NOT_ASSESSED = "not_assessed", "Not assessed"
+    ATTEMPTED = "attempted", "Attempted"
+    FAMILIAR = "familiar", "Familiar"
+    PROFICIENT = "proficient", "Proficient"
+
+
 class Stage(models.TextChoices):
     BEGINNER = "beginner", "Beginner"
     INTERMEDIATE = "intermediate", "Intermediate"
@@ -417,6 +426,21 @@ class Progress(models.Model):
     )
     status = models.CharField(max_length=12, choices=Status, default=Status.NOT_STARTED)
     updated_at = models.DateTimeField()
+    # Evidence beside the learner's own status, kept on the same row so a roadmap page reads
+    # both in one query: proficiency from their quiz answers (quizzes/proficiency.py), and the
+    # spaced review of a skill marked done (roadmaps/review.py).
+    proficiency = models.CharField(
+        max_length=12, choices=Proficiency, default=Proficiency.NOT_ASSESSED
+    )
+    review_stage = models.PositiveSmallIntegerField(
+        default=0, help_text="Which of the review intervals the skill is on (0: the first)."
+    )
+    review_due = models.DateField(
+        null=True, blank=True, help_text="When the skill, marked done, comes up for review."
+    )
+    needs_refresh = models.BooleanField(
+        default=False, help_text="The learner failed the skill's last review."
+    )
 
     objects = ProgressQuerySet.as_manager()
 
@@ -424,6 +448,7 @@ class Progress(models.Model):
         verbose_name_plural = "progress"
         # Editors may see totals across learners, never an individual learner's rows.
         permissions = [("view_learner_statistics", "Can view learners' aggregate numbers")]
+        indexes = [models.Index(fields=["user", "review_due"], name="progress_review_due")]
         constraints = [
             # Two tabs or a double click can never create a second row for the same thing.
             models.UniqueConstraint(
