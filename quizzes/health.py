@@ -110,8 +110,8 @@ def content_health(user, *, today: date | None = None) -> list[Section]:
             "skills-without-questions",
             "Skills without quiz questions",
             "Every skill has a quiz question.",
-            "No quiz question is tagged with these skills (a question's “Skill”), so a missed "
-            "answer never leads a learner to them.",
+            "No quiz question tests these skills (a question's “Skills”) or explains its "
+            "answer with them (its “Skill”), so quizzes and reviews never cover them.",
         )
         no_description = Section(
             "skills-without-descriptions",
@@ -119,8 +119,9 @@ def content_health(user, *, today: date | None = None) -> list[Section]:
             "Every skill has a description.",
             "Their cards on the skills page show only a title.",
         )
-        questions = Question.objects.filter(skill=OuterRef("pk"))
-        skills = Skill.objects.annotate(has_question=Exists(questions)).filter(
+        tested = Question.skills.through.objects.filter(skill=OuterRef("pk"))
+        explained = Question.objects.filter(skill=OuterRef("pk"))
+        skills = Skill.objects.annotate(has_question=Exists(tested) | Exists(explained)).filter(
             Q(has_question=False) | Q(description="")
         )
         for skill in skills:

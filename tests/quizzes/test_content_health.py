@@ -30,8 +30,11 @@ def build_health_content(scale: int = 1) -> None:
     Role.objects.filter(status=ContentStatus.PUBLISHED).update(last_reviewed=LONG_AGO)
     Roadmap.objects.update(last_reviewed=timezone.localdate())
     quiz = Quiz.objects.create(slug="knowledge", title="Knowledge", intro="Test yourself.")
-    for position, skill in enumerate(Skill.objects.all()[: 2 * scale]):
+    skills = list(Skill.objects.all()[: 4 * scale])
+    for position, skill in enumerate(skills[: 2 * scale]):  # the skill explaining the answer
         Question.objects.create(quiz=quiz, position=position, text="Why?", skill=skill)
+    for position, skill in enumerate(skills[2 * scale :], start=2 * scale):  # a tested skill
+        Question.objects.create(quiz=quiz, position=position, text="How?").skills.add(skill)
     Skill.objects.filter(slug__startswith="roadmap-skill").update(description="Described.")
     broken = Resource.objects.order_by("pk")[: 3 * scale].values_list("pk", flat=True)
     Resource.objects.filter(pk__in=list(broken)).update(
@@ -83,6 +86,8 @@ def test_an_editor_sees_what_needs_attention_each_linked_to_its_change_page(edit
     assert all(details.endswith(": 404 Not Found") for *_, details in broken)
 
     questioned = set(Question.objects.values_list("skill__name", flat=True))
+    questioned |= set(Question.objects.values_list("skills__name", flat=True))
+    assert len(questioned - {None}) == 4
     without = {name for _, name, _, _ in rows(html, "skills-without-questions")}
     assert without == set(Skill.objects.exclude(name__in=questioned).values_list("name", flat=True))
     undescribed = {name for _, name, _, _ in rows(html, "skills-without-descriptions")}
