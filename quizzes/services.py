@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from quizzes.models import Answer, Question, Quiz, Sitting
+from quizzes.scopes import Scope, answerable_questions
 
 # An anonymous visitor's sittings: their ids (strings) in the session, newest last.
 SESSION_KEY = "quiz_sittings"
@@ -54,33 +55,37 @@ def _own_sittings(user, session: SessionBase | None):
 
 
 def sitting_start(
-    *, quiz: Quiz, user=None, session: SessionBase | None = None, rng: random.Random | None = None
+    *,
+    quiz: Quiz,
+    user=None,
+    session: SessionBase | None = None,
+    rng: random.Random | None = None,
+    scope: Scope | None = None,
 ) -> Sitting:
     """Draw a sitting's questions and shuffle each one's choices. A knowledge quiz's questions
-    come in random order; a career-fit quiz keeps the editors' order, which builds up.
+    come in random order; a career-fit quiz keeps the editors' order, which builds up. With a
+    `scope`, only the questions that test its skills are drawn.
 
-    Starting again replaces the visitor's unfinished sitting of the quiz if it holds no answer
-    yet (nothing recorded is ever thrown away), so pressing Start repeatedly adds no rows. An
-    anonymous visitor may have `ANONYMOUS_UNFINISHED_LIMIT` quizzes in progress and an account
-    may start `DAILY_LIMIT` sittings a day; beyond that `SittingRefused` says why."""
+    Starting again replaces the visitor's unfinished sitting of the quiz (and scope) if it
+    holds no answer yet (nothing recorded is ever thrown away), so pressing Start repeatedly
+    adds no rows. An anonymous visitor may have `ANONYMOUS_UNFINISHED_LIMIT` quizzes in
+    progress, whatever their scopes, and an account may start `DAILY_LIMIT` sittings a day;
+    beyond that `SittingRefused` says why."""
     rng = rng or random.Random()
+    scope_value = scope.value if scope else ""
     own = _own_sittings(user, session)
-    replaced = own.unfinished().filter(quiz=quiz, answers__isnull=True)
-    others = own.exclude(quiz=quiz, finished_at__isnull=True)
+    replaced = own.unfinished().filter(quiz=quiz, scope=scope_value, answers__isnull=True)
+    others = own.exclude(quiz=quiz, scope=scope_value, finished_at__isnull=True)
     if user is not None and user.is_authenticated:
         if others.filter(created_at__gte=timezone.now() - timedelta(days=1)).count() >= DAILY_LIMIT:
             raise SittingRefused(TOO_MANY_TODAY)
     elif others.unfinished().count() >= ANONYMOUS_UNFINISHED_LIMIT:
         raise SittingRefused(TOO_MANY_UNFINISHED)
     replaced_ids = {str(pk) for pk in replaced.values_list("pk", flat=True)}
-    # Only questions that can be answered (the admin refuses others; this is a safety net).
-    if quiz.is_knowledge:
-        answerable = {"choices__is_correct": True}
-    else:
-        answerable = {"choices__weights__isnull": False}
-    questions = list(
-        Question.objects.filter(quiz=quiz, **answerable).distinct().prefetch_related("choices")
-    )
+    questions = answerable_questions(quiz)
+    if scope is not None:
+        questions = questions.filter(skills__in=scope.skill_ids)
+    questions = list(questions.prefetch_related("choices"))
     count = min(quiz.questions_per_sitting, len(questions))
     if quiz.is_knowledge:
         drawn = rng.sample(questions, count)
@@ -97,6 +102,7 @@ def sitting_start(
         sitting = Sitting.objects.create(
             quiz=quiz,
             user=user if user is not None and user.is_authenticated else None,
+            scope=scope_value,
             question_ids=[question.pk for question in drawn],
             choice_order=choice_order,
         )

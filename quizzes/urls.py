@@ -8,6 +8,7 @@ urlpatterns = [
     path("quizzes/", views.quiz_list, name="quiz_list"),
     path("dashboard/quizzes/", views.sitting_history, name="sitting_history"),
     path("quizzes/<slug:slug>/", views.quiz_detail, name="quiz_detail"),
+    path("quizzes/<slug:slug>/start/", views.quiz_start, name="quiz_start"),
     path("quizzes/<slug:slug>/sittings/", views.sitting_create, name="sitting_create"),
     path(
         "quizzes/<slug:slug>/sittings/<uuid:sitting_id>/",

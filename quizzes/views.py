@@ -20,6 +20,7 @@ from quizzes import health
 from quizzes.forms import AnswerForm
 from quizzes.models import HISTORY_PAGE_SIZE, Answer, Quiz, Sitting
 from quizzes.results import fit_result, knowledge_result
+from quizzes.scopes import Scope, ScopeRefused, scope_choices, scope_label, scope_resolve
 from quizzes.services import (
     ALREADY_ANSWERED,
     TOO_MANY_FROM_ADDRESS,
@@ -80,6 +81,7 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "per_sitting": min(quiz.questions_per_sitting, quiz.question_count),
             "unfinished": next((s for s in mine if not s.is_finished), None),
             "finished": [s for s in mine if s.is_finished][:5],
+            "scopes": scope_choices(quiz, request.user),
         },
     )
 
@@ -90,9 +92,19 @@ def sitting_create(request: HttpRequest, slug: str) -> HttpResponse:
     # Each visitor without cookies is a new session: only their address bounds the rows.
     if not request.user.is_authenticated and not ratelimit.consume(request, action="quiz_start"):
         return _refuse(request, None, TOO_MANY_FROM_ADDRESS, quiz=quiz, status=429)
+    scope = None
+    if request.POST.get("scope"):
+        try:
+            scope = scope_resolve(request.POST["scope"], quiz=quiz, user=request.user)
+        except ScopeRefused as refusal:
+            return _refuse(request, None, str(refusal), quiz=quiz)
+        if not scope.question_count:
+            return _refuse(request, None, _no_questions(scope), quiz=quiz)
     if quiz.question_count:
         try:
-            sitting = sitting_start(quiz=quiz, user=request.user, session=request.session)
+            sitting = sitting_start(
+                quiz=quiz, user=request.user, session=request.session, scope=scope
+            )
         except SittingRefused as refusal:
             return _refuse(request, None, str(refusal), quiz=quiz, status=429)
         if sitting.question_ids:
@@ -101,9 +113,43 @@ def sitting_create(request: HttpRequest, slug: str) -> HttpResponse:
     return _refuse(request, None, "This quiz has no questions yet.", quiz=quiz)
 
 
+def _no_questions(scope: Scope) -> str:
+    return f"No questions test {scope.label} yet. Try the quiz's general mix instead."
+
+
+@require_safe
+def quiz_start(request: HttpRequest, slug: str) -> HttpResponse:
+    """The start of a knowledge quiz on one skill or roadmap level (`?scope=`), which skill
+    pages and roadmap levels link to: what it covers, and the button that starts it."""
+    quiz = _get_quiz(request, slug)
+    if not request.GET.get("scope"):
+        return redirect(quiz)
+    try:
+        scope = scope_resolve(request.GET["scope"], quiz=quiz, user=request.user)
+    except ScopeRefused as refusal:
+        return _refuse(request, None, str(refusal), quiz=quiz)
+    unfinished = (
+        _visitor_sittings(request)
+        .unfinished()
+        .filter(quiz=quiz, scope=scope.value)
+        .with_scores()
+        .order_by("-created_at")
+        .first()
+    )
+    context = {
+        "quiz": quiz,
+        "scope": scope,
+        "per_sitting": min(quiz.questions_per_sitting, scope.question_count),
+        "unfinished": unfinished,
+        "no_questions": _no_questions(scope),
+    }
+    return render(request, "quizzes/quiz_start.html", context)
+
+
 def _step_context(sitting: Sitting, state, **extra) -> dict:
     """What the quiz step shows: the current question, or feedback on an answered one."""
     context = {"sitting": sitting, "quiz": sitting.quiz, "state": state, **extra}
+    context["scope_label"] = scope_label(sitting.scope)
     if state.current is not None:
         context["choices"] = sitting.choices_for(state.current)
     shown = state.shown
@@ -214,7 +260,7 @@ def sitting_result(request: HttpRequest, slug: str, sitting_id: UUID) -> HttpRes
     # (A sitting whose remaining questions were all deleted has a result too.)
     if not sitting.is_finished and sitting.state().current is not None:
         return redirect(sitting)
-    context = {"sitting": sitting, "quiz": sitting.quiz}
+    context = {"sitting": sitting, "quiz": sitting.quiz, "scope_label": scope_label(sitting.scope)}
     if sitting.quiz.is_knowledge:
         context["result"] = knowledge_result(sitting)
         return render(request, "quizzes/sitting_result.html", context)
