@@ -385,6 +385,7 @@ def real_pages(content: Content, saved: Saved) -> dict[str, list[str]]:
         "roadmaps:step_note": [reverse("roadmaps:step_note", args=step) for step in step_urls],
         "roadmaps:public_progress": each("roadmaps:public_progress", ["learner", "other"]),
         "quizzes:quiz_detail": each("quizzes:quiz_detail", content.quiz_slugs),
+        "quizzes:quiz_start": each("quizzes:quiz_start", content.quiz_slugs),
         "quizzes:sitting_create": each("quizzes:sitting_create", content.quiz_slugs),
         "quizzes:sitting_detail": sittings("quizzes:sitting_detail"),
         "quizzes:sitting_answer": sittings("quizzes:sitting_answer"),
@@ -413,6 +414,7 @@ def real_pages(content: Content, saved: Saved) -> dict[str, list[str]]:
 QUERY_NAMES = [
     "roles",  # compare
     "after",  # a quiz sitting's feedback
+    "scope",  # a knowledge quiz on one skill or roadmap level
     "next",  # allauth and login_required redirects
     "q",  # the admin's search, filters, ordering, paging and popups
     "o",
@@ -428,6 +430,16 @@ QUERY_NAMES = [
 
 
 # --- Strategies -------------------------------------------------------------------------------
+
+# Scopes a knowledge quiz can be taken on, real and not.
+SCOPES = [
+    "skill:sql",
+    "skill:no-such-skill",
+    "level:data-scientist:beginner",
+    "level:data-scientist:expert",
+    "level:no-such-role:beginner",
+    "review",
+]
 
 # Shapes that tend to break parsers and converters.
 SPECIAL_VALUES = st.sampled_from(
@@ -734,7 +746,10 @@ def test_random_quiz_posts_never_give_a_server_error_nor_lose_answers(content, s
         questions = [facts.current_question, facts.answered_question]
         choices = facts.current_choices + facts.answered_choices
         real_ids = st.sampled_from(questions + choices).map(str)
-        fields = data.draw(form_data(["question", "choice"], real_ids), label="fields")
+        real_scopes = st.sampled_from(SCOPES)
+        fields = data.draw(
+            form_data(["question", "choice", "scope"], real_ids | real_scopes), label="fields"
+        )
         if data.draw(st.booleans(), label="looks like an answer"):
             # A question and chosen choices, real or not, as the page's form would send.
             fields["question"] = [data.draw(st.sampled_from(questions).map(str) | VALUES)]
