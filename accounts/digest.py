@@ -121,30 +121,31 @@ def digest_address(user) -> str | None:
     return None
 
 
-def reviews_due(user, *, today: date) -> list:
-    """The skills due for spaced review, for the digest's "Reviews due" section. Spaced review
-    is not built yet, so there are none; when it is, return the learner's due reviews here
-    (one query per learner at most, or prefetched in digest_recipients) and the templates
-    show them."""
-    return []
-
-
-def _progress(user, today: date) -> tuple[dict, list[dict]]:
-    """The learner's statuses, and what they marked done or learning in the seven days before
-    `today`, oldest first: one query."""
+def _progress(user, today: date) -> tuple[dict, list[dict], list[str]]:
+    """The learner's statuses, what they marked done or learning in the seven days before
+    `today` (oldest first), and the skills due for spaced review (longest waiting first): one
+    query."""
     since = timezone.make_aware(datetime.combine(today - timedelta(days=7), time.min))
     until = timezone.make_aware(datetime.combine(today, time.min))
     rows = Progress.objects.for_user(user).values_list(
-        "skill__slug", "skill__name", "project__slug", "project__name", "status", "updated_at"
+        "skill__slug",
+        "skill__name",
+        "project__slug",
+        "project__name",
+        "status",
+        "updated_at",
+        "review_due",
     )
-    statuses, last_week = {}, []
-    for skill, skill_name, project, project_name, status, updated_at in rows:
+    statuses, last_week, due = {}, [], []
+    for skill, skill_name, project, project_name, status, updated_at, review_due in rows:
         statuses[("skill", skill) if skill else ("project", project)] = status
         if status in LAST_WEEK_STATUSES and since <= updated_at < until:
             name = skill_name if skill else project_name
             last_week.append({"name": name, "status": Status(status).label, "at": updated_at})
+        if skill and status == Status.DONE and review_due and review_due <= today:
+            due.append((review_due, skill_name))
     last_week.sort(key=lambda entry: (entry["at"], entry["name"]))
-    return statuses, last_week
+    return statuses, last_week, [name for _, name in sorted(due)]
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,7 @@ class DigestSite:
 
 def digest_context(user, site: DigestSite) -> dict:
     """Everything one learner's digest shows."""
-    statuses, last_week = _progress(user, site.today)
+    statuses, last_week, reviews_due = _progress(user, site.today)
     followed = [
         site.roadmaps[follow.roadmap_id]
         for follow in user.follows.all()
@@ -189,7 +190,8 @@ def digest_context(user, site: DigestSite) -> dict:
         "plan": plan,
         "goals": plan.roadmaps,
         "last_week": last_week,
-        "reviews_due": reviews_due(user, today=site.today),
+        "reviews_due": reviews_due,
+        "review_url": site.url("quizzes:review"),
         "dashboard_url": site.url("dashboard"),
         "plan_url": site.url("plan"),
         "roadmaps_url": site.url("roadmaps:roadmap_list"),

@@ -4,7 +4,7 @@ lining up what the roles share and where they differ."""
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from careers.models import Role
+from careers.models import Role, RoleSkill
 
 MIN_ROLES = 2
 MAX_ROLES = 4
@@ -97,13 +97,21 @@ def skill_overlap(roles: list[Role]) -> dict:
     return {"common": sorted(common, key=lambda s: s.name.lower()), "only": only}
 
 
-def learner_gaps(roles: list[Role], done_skill_slugs: set[str]) -> list[dict]:
-    """For a signed-in learner: the share of each role's skills done, and what moving from
-    the first role to each of the others would take."""
+def learner_gaps(
+    roles: list[Role], done_skill_slugs: set[str], proficient_skill_slugs: frozenset = frozenset()
+) -> list[dict]:
+    """For a signed-in learner: the share of each role's skills done, how many of its essential
+    skills their quiz answers show them proficient in, and what moving from the first role to
+    each of the others would take."""
     gaps = []
     first_skills = {link.skill for link in roles[0].role_skills.all()}
     for role in roles:
         skills = [link.skill for link in role.role_skills.all()]
+        essential = [
+            link.skill.slug
+            for link in role.role_skills.all()
+            if link.tier == RoleSkill.Tier.ESSENTIAL
+        ]
         done = [skill for skill in skills if skill.slug in done_skill_slugs]
         to_learn = sorted(
             (s for s in skills if s not in first_skills and s.slug not in done_skill_slugs),
@@ -116,6 +124,8 @@ def learner_gaps(roles: list[Role], done_skill_slugs: set[str]) -> list[dict]:
                 "total": len(skills),
                 "percent": round(100 * len(done) / len(skills)) if skills else 0,
                 "to_learn": to_learn if role != roles[0] else [],
+                "essential": len(essential),
+                "proficient": sum(slug in proficient_skill_slugs for slug in essential),
             }
         )
     return gaps

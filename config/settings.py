@@ -131,6 +131,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
+                "roadmaps.context_processors.learner",
             ],
             # Partials everywhere without {% load partials %}: the move to Django 6's
             # built-in partials is then a settings edit.
@@ -263,6 +264,18 @@ CONTENT_PARTS_PER_PROCESS = envint("DJANGO_CONTENT_PARTS_PER_PROCESS", 1000)
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+
+# Spaced review: a skill marked done comes up for review after the first interval; each passed
+# review moves it to the next (the last repeats), a failed one back to the first.
+# docs/plan.md explains it to learners. Days, comma-separated, increasing.
+REVIEW_INTERVALS_DAYS = tuple(
+    int(days) for days in envlist("DJANGO_REVIEW_INTERVALS_DAYS", "3,7,16,35,75")
+)
+if (
+    sorted(set(REVIEW_INTERVALS_DAYS)) != list(REVIEW_INTERVALS_DAYS)
+    or min(REVIEW_INTERVALS_DAYS, default=0) < 1
+):
+    raise ImproperlyConfigured("DJANGO_REVIEW_INTERVALS_DAYS must be increasing whole days.")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -28,3 +28,10 @@ class AnswerForm(forms.Form):
         if not self.multiple and len(chosen) > 1:
             raise forms.ValidationError("Choose only one answer.", code="one_only")
         return chosen
+
+
+class SelfCheckForm(forms.Form):
+    skill = forms.SlugField(max_length=50)
+    result = forms.ChoiceField(
+        choices=[("known", "I still know this"), ("revisit", "I need to revisit it")]
+    )

@@ -9,6 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from quizzes.models import Answer, Question, Quiz, Sitting
+from quizzes.proficiency import proficiency_update
+from quizzes.review import REVIEW_SCOPE, review_finish
 from quizzes.scopes import Scope, answerable_questions
 
 # An anonymous visitor's sittings: their ids (strings) in the session, newest last.
@@ -143,6 +145,10 @@ def answer_record(
     if last:
         sitting.finished_at = timezone.now()
         sitting.save(update_fields=["finished_at"])
+    if sitting.quiz.is_knowledge and sitting.user_id:  # a visitor's answers count on sign-in
+        proficiency_update(sitting.user_id, question.skills.values_list("pk", flat=True))
+        if last and sitting.scope.startswith(REVIEW_SCOPE):
+            review_finish(sitting)
     return answer
 
 
@@ -154,4 +160,7 @@ def sittings_attach_from_session(*, session: SessionBase, user) -> int:
         return 0
     moved = Sitting.objects.filter(pk__in=ids, user__isnull=True).update(user=user)
     del session[SESSION_KEY]
+    # Answers given before signing in are evidence too.
+    answered = Question.skills.through.objects.filter(question__answers__sitting__in=ids)
+    proficiency_update(user.pk, answered.values_list("skill_id", flat=True).distinct())
     return moved

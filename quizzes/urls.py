@@ -6,6 +6,9 @@ app_name = "quizzes"
 
 urlpatterns = [
     path("quizzes/", views.quiz_list, name="quiz_list"),
+    path("review/", views.review, name="review"),
+    path("review/start/", views.review_begin, name="review_start"),
+    path("review/check/", views.review_check, name="review_check"),
     path("dashboard/quizzes/", views.sitting_history, name="sitting_history"),
     path("quizzes/<slug:slug>/", views.quiz_detail, name="quiz_detail"),
     path("quizzes/<slug:slug>/start/", views.quiz_start, name="quiz_start"),

@@ -2,7 +2,8 @@ from urllib.parse import urlencode
 from uuid import UUID
 
 from allauth.core import ratelimit
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,12 +15,20 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
+from careers.models import Skill
 from core.http import HtmxHttpRequest
 from core.models import ContentStatus
 from quizzes import health
-from quizzes.forms import AnswerForm
+from quizzes.forms import AnswerForm, SelfCheckForm
 from quizzes.models import HISTORY_PAGE_SIZE, Answer, Quiz, Sitting
 from quizzes.results import fit_result, knowledge_result
+from quizzes.review import (
+    due_reviews,
+    review_outcomes,
+    review_start,
+    self_check,
+    skills_with_questions,
+)
 from quizzes.scopes import Scope, ScopeRefused, scope_choices, scope_label, scope_resolve
 from quizzes.services import (
     ALREADY_ANSWERED,
@@ -263,6 +272,7 @@ def sitting_result(request: HttpRequest, slug: str, sitting_id: UUID) -> HttpRes
     context = {"sitting": sitting, "quiz": sitting.quiz, "scope_label": scope_label(sitting.scope)}
     if sitting.quiz.is_knowledge:
         context["result"] = knowledge_result(sitting)
+        context["reviewed"] = review_outcomes(sitting)
         return render(request, "quizzes/sitting_result.html", context)
     fits = fit_result(sitting, request.user)
     top = [fit.role for fit in fits[:3]]
@@ -308,3 +318,55 @@ def content_health(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     context = {**admin.site.each_context(request), "title": "Content health", "sections": sections}
     return render(request, "admin/content_health.html", context)
+
+
+@login_required
+@require_safe
+def review(request: HttpRequest) -> HttpResponse:
+    """The skills due for spaced review, oldest first, and the way to review them."""
+    return _review_page(request)
+
+
+def _review_page(request: HttpRequest, problem: str = "", status: int = 200) -> HttpResponse:
+    due = list(due_reviews(request.user))
+    with_questions = skills_with_questions([progress.skill_id for progress in due])
+    context = {
+        "due": [(progress, progress.skill_id in with_questions) for progress in due],
+        "can_start": bool(with_questions),
+        "intervals": settings.REVIEW_INTERVALS_DAYS,
+        "problem": problem,
+    }
+    return render(request, "quizzes/review.html", context, status=status)
+
+
+@login_required
+@require_POST
+def review_begin(request: HttpRequest) -> HttpResponse:
+    sitting = review_start(user=request.user)
+    if sitting is None:
+        messages.info(request, "Nothing with quiz questions is due for review right now.")
+        return redirect("quizzes:review")
+    return redirect(sitting)
+
+
+@login_required
+@require_POST
+def review_check(request: HttpRequest) -> HttpResponse:
+    """A self-check for a due skill no question tests: "I still know this" or "I need to
+    revisit it"."""
+    form = SelfCheckForm(request.POST)
+    if not form.is_valid():
+        return _review_refused(request, "Choose a skill due for review and how well you know it.")
+    skill = Skill.objects.filter(slug=form.cleaned_data["skill"]).first()
+    still_known = form.cleaned_data["result"] == "known"
+    if skill is None or not self_check(user=request.user, skill=skill, still_known=still_known):
+        return _review_refused(request, "That skill isn't due for review.")
+    if still_known:
+        messages.success(request, f"{skill.name}: reviewed. It comes up again later.")
+    else:
+        messages.info(request, f"{skill.name}: marked to refresh. It comes up again in a few days.")
+    return redirect("quizzes:review")
+
+
+def _review_refused(request: HttpRequest, message: str) -> HttpResponse:
+    return _review_page(request, problem=message, status=400)

@@ -6,6 +6,8 @@ roadmaps never orphans a learner's progress.
 """
 
 from dataclasses import dataclass
+from datetime import date
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -407,8 +409,32 @@ class ProgressQuerySet(models.QuerySet):
             for skill, project, status in rows
         }
 
+    def states(self) -> dict[tuple[str, str], "ProgressState"]:
+        """{("skill", slug) or ("project", slug): the learner's status and the evidence beside
+        it}, in one query."""
+        rows = self.values_list(
+            "skill__slug", "project__slug", "status", "proficiency", "review_due", "needs_refresh"
+        )
+        return {
+            ("skill", skill) if skill else ("project", project): ProgressState(*state)
+            for skill, project, *state in rows
+        }
+
     def started(self):
         return self.exclude(status=Status.NOT_STARTED)
+
+    def due_for_review(self, today):
+        """Skills marked done whose review date has come, the longest waiting first."""
+        return self.filter(status=Status.DONE, skill__isnull=False, review_due__lte=today).order_by(
+            "review_due", "pk"
+        )
+
+
+class ProgressState(NamedTuple):
+    status: str
+    proficiency: str = "not_assessed"
+    review_due: date | None = None
+    needs_refresh: bool = False
 
 
 class Progress(models.Model):

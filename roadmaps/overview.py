@@ -7,7 +7,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from core.cache import content_part
-from roadmaps.models import Follow, LearningPlan, Progress, Roadmap, roadmap_prefetches
+from roadmaps.models import (
+    Follow,
+    LearningPlan,
+    Progress,
+    ProgressState,
+    Roadmap,
+    roadmap_prefetches,
+)
 from roadmaps.plan import Plan, build_plan
 from roadmaps.services import SESSION_PLAN, session_follows, session_progress
 
@@ -26,12 +33,38 @@ def visible_roadmaps(request: HttpRequest) -> list[Roadmap]:
     return content_part(request, "roadmaps", lambda: list(roadmaps_visible_to(request.user)))
 
 
+def learner_states(request: HttpRequest) -> dict[tuple[str, str], ProgressState]:
+    """The visitor's statuses with their evidence (proficiency, review): from the database when
+    signed in, in one query per request (the page and the menu's review count share it), else
+    from the session. A view that writes progress reads this after writing."""
+    if not hasattr(request, "_learner_states"):
+        if request.user.is_authenticated:
+            states = Progress.objects.for_user(request.user).states()
+        else:
+            stored = session_progress(request.session).items()
+            states = {key: ProgressState(status) for key, (status, _) in stored}
+        request._learner_states = states
+    return request._learner_states
+
+
 def visitor_statuses(request: HttpRequest) -> dict[tuple[str, str], str]:
-    """The visitor's statuses: from the database when signed in (one query), else from the
-    session."""
-    if request.user.is_authenticated:
-        return Progress.objects.for_user(request.user).statuses()
-    return {key: status for key, (status, _) in session_progress(request.session).items()}
+    """The visitor's statuses (see `learner_states`)."""
+    return {key: state.status for key, state in learner_states(request).items()}
+
+
+def reviews_due(request: HttpRequest) -> int:
+    """How many of the signed-in learner's skills are due for review today."""
+    if not request.user.is_authenticated:
+        return 0
+    today = timezone.localdate()
+    return sum(
+        1
+        for (kind, _), state in learner_states(request).items()
+        if kind == "skill"
+        and state.status == "done"
+        and state.review_due is not None
+        and state.review_due <= today
+    )
 
 
 def progress_overview(user, request: HttpRequest) -> dict:

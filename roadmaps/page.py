@@ -16,7 +16,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from roadmaps.models import Roadmap, Status
+from roadmaps.models import Proficiency, Roadmap, Status
 from roadmaps.plan import hours_left
 
 TEMPLATE = "roadmaps/roadmap_content.html"
@@ -53,9 +53,11 @@ class RoadmapContent:
     def status_of(self, step, statuses: dict) -> Status:
         return Status(statuses.get(step.target_key, Status.NOT_STARTED))
 
-    def fill(self, statuses: dict, notes: dict | None) -> SafeString:
+    def fill(self, statuses: dict, notes: dict | None, states: dict | None = None) -> SafeString:
         """The page's content for one learner: `statuses` as `visitor_statuses` gives them,
-        `notes` (their texts) by skill id (None for a visitor, who keeps no notes)."""
+        `notes` (their texts) by skill id (None for a visitor, who keeps no notes), and
+        `states` as `learner_states` gives them, for the evidence beside each skill's status."""
+        states = states or {}
         values = {}
         for level in self.roadmap.levels.all():
             tally = level.progress_for(statuses)
@@ -67,6 +69,7 @@ class RoadmapContent:
                 values[f"chip:{step.pk}"] = self.parts["chip", step.pk, status]
                 if step.skill_id:
                     values[f"note:{step.pk}"] = self.note(step, notes)
+                    values[f"evidence:{step.pk}"] = evidence(states.get(step.target_key))
         # Segments alternate: text, slot name, text, slot name, …, text.
         return mark_safe(
             "".join(values[part] if i % 2 else part for i, part in enumerate(self.segments))
@@ -79,6 +82,25 @@ class RoadmapContent:
         if text is None:
             return self.parts["note", step.pk, None]
         return note_shown(step, text)
+
+
+def evidence(state) -> str:
+    """What a learner's quiz answers and reviews say about a skill, beside its status: nothing
+    until there is something to say."""
+    if state is None or (state.proficiency == Proficiency.NOT_ASSESSED and not state.needs_refresh):
+        return ""
+    parts = []
+    if state.proficiency != Proficiency.NOT_ASSESSED:
+        parts.append(
+            format_html(
+                '<span class="proficiency {}">Quizzes: {}</span>',
+                state.proficiency,
+                Proficiency(state.proficiency).label.lower(),
+            )
+        )
+    if state.needs_refresh:
+        parts.append(mark_safe('<span class="refresh">Refresh</span>'))
+    return format_html('<p class="evidence">{}</p>', mark_safe(" ".join(parts)))
 
 
 def step_part(partial: str, step, status: Status, *, oob: bool = False) -> SafeString:

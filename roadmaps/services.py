@@ -1,14 +1,16 @@
 """Writes that span models: recording progress, for signed-in learners and anonymous ones."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from careers.models import Skill
 from roadmaps.forms import PlanForm
 from roadmaps.models import Follow, LearningPlan, Note, Progress, Project, Roadmap, Status
+from roadmaps.review import after_review, first_review, local_date
 
 # Anonymous progress lives in the session as {"skill:sql": ["done", "2026-11-23T14:00:00+00:00"]}.
 # Slugs, not ids: they are the content's stable keys.
@@ -33,17 +35,76 @@ def progress_set(
     constraint makes a second row for the same thing impossible even under concurrent posts."""
     at = at or timezone.now()
     rows = Progress.objects.filter(user=user, skill=skill, project=project)
+    review = _review_on_status(status, first_review(local_date(at))) if skill else {}
     # One UPDATE when the row exists (the usual case: a learner changes a status); a first
     # status inserts, and the loser of two racing first inserts updates the winner's row.
-    if rows.update(status=status, updated_at=at):
+    if rows.update(status=status, updated_at=at, **review):
         return
     try:
         with transaction.atomic():
             Progress.objects.create(
-                user=user, skill=skill, project=project, status=status, updated_at=at
+                user=user,
+                skill=skill,
+                project=project,
+                status=status,
+                updated_at=at,
+                **_review_on_first_status(status, first_review(local_date(at))) if skill else {},
             )
     except IntegrityError:
-        rows.update(status=status, updated_at=at)
+        rows.update(status=status, updated_at=at, **review)
+
+
+def _review_on_status(status: Status, due: date) -> dict:
+    """What a status change does to the skill's review, as UPDATE expressions that read the
+    row's status before the change: marking a skill done schedules its first review (marking
+    it done again keeps the schedule); any other status takes it off the review list. Whether
+    the learner must refresh it is the reviews' business, not the status's."""
+    if status != Status.DONE:
+        return {"review_due": None, "review_stage": 0}
+    was_done = When(status=Status.DONE, then=F("review_due"))
+    return {
+        "review_due": Case(was_done, default=Value(due)),
+        "review_stage": Case(When(status=Status.DONE, then=F("review_stage")), default=Value(0)),
+    }
+
+
+def _review_on_first_status(status: Status, due: date) -> dict:
+    return {"review_due": due} if status == Status.DONE else {}
+
+
+def review_record(*, user, skill: Skill, passed: bool, today: date | None = None) -> bool:
+    """Record a review of a skill the learner marked done: a pass moves it to the next
+    interval and clears "refresh", a failure brings it back to the first and shows "refresh"
+    on the roadmap; its status stays done. False when the skill isn't one they marked done."""
+    today = today or local_date()
+    progress = Progress.objects.filter(user=user, skill=skill, status=Status.DONE).first()
+    if progress is None:
+        return False
+    stage, due = after_review(progress.review_stage, passed=passed, today=today)
+    Progress.objects.filter(pk=progress.pk).update(
+        review_stage=stage, review_due=due, needs_refresh=not passed
+    )
+    return True
+
+
+def proficiency_set(*, user_id: int, proficiencies: dict[int, str]) -> None:
+    """Record what a learner's answers show, by skill id, beside their own statuses (a skill
+    they never marked gets a "not started" row to hold it)."""
+    for skill_id, proficiency in proficiencies.items():
+        rows = Progress.objects.filter(user_id=user_id, skill_id=skill_id)
+        if rows.update(proficiency=proficiency):
+            continue
+        try:
+            with transaction.atomic():
+                Progress.objects.create(
+                    user_id=user_id,
+                    skill_id=skill_id,
+                    status=Status.NOT_STARTED,
+                    updated_at=timezone.now(),
+                    proficiency=proficiency,
+                )
+        except IntegrityError:
+            rows.update(proficiency=proficiency)
 
 
 def session_progress(session: SessionBase) -> dict[tuple[str, str], tuple[str, datetime]]:

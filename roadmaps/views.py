@@ -28,6 +28,7 @@ from roadmaps.overview import (
     followed_roadmaps,
     followed_slugs,
     learner_plan,
+    learner_states,
     learning_pace,
     progress_overview,
     roadmaps_visible_to,
@@ -95,7 +96,7 @@ def roadmap_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "roadmap": roadmap,
         "top": content.top,
-        "content": content.fill(statuses, _notes(request)),
+        "content": content.fill(statuses, _notes(request), learner_states(request)),
         "tally": roadmap.progress_for(statuses),
         "following": following,
         "next": next_step(roadmap, statuses) if following else None,

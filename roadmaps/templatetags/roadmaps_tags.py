@@ -3,8 +3,8 @@ from django.utils.safestring import mark_safe
 
 from careers import comparison
 from roadmaps import diagrams as roadmap_diagrams
-from roadmaps.models import Progress, Status
-from roadmaps.overview import visitor_statuses
+from roadmaps.models import Proficiency, Status
+from roadmaps.overview import learner_states, visitor_statuses
 from roadmaps.page import progress_bar
 
 register = template.Library()
@@ -70,9 +70,31 @@ def learner_gaps(context, roles):
     user = context["request"].user
     if not roles or not user.is_authenticated:
         return {"gaps": None}
-    done = {
-        slug
-        for (kind, slug), status in Progress.objects.for_user(user).statuses().items()
-        if kind == "skill" and status == Status.DONE
-    }
-    return {"gaps": comparison.learner_gaps(roles, done), "roles": roles}
+    states = learner_states(context["request"])
+    skills = {slug: state for (kind, slug), state in states.items() if kind == "skill"}
+    done = {slug for slug, state in skills.items() if state.status == Status.DONE}
+    proficient = frozenset(
+        slug for slug, state in skills.items() if state.proficiency == Proficiency.PROFICIENT
+    )
+    return {"gaps": comparison.learner_gaps(roles, done, proficient), "roles": roles}
+
+
+@register.inclusion_tag("roadmaps/includes/your_skill.html", takes_context=True)
+def your_skill(context, skill):
+    """On a skill's page, a signed-in learner's status, proficiency and review date for it
+    (from the progress row the menu reads anyway); nothing for visitors, whose page is shared."""
+    request = context["request"]
+    if not request.user.is_authenticated:
+        return {"state": None}
+    state = learner_states(request).get(("skill", skill.slug))
+    return {"state": state, "skill": skill, "statuses": Status, "proficiencies": Proficiency}
+
+
+@register.filter
+def status_label(value) -> str:
+    return Status(value).label
+
+
+@register.filter
+def proficiency_label(value) -> str:
+    return Proficiency(value).label.lower()

@@ -4,7 +4,7 @@ sends retried, the one-click unsubscribe link, and a constant number of queries 
 import email
 import email.policy
 import smtplib
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from io import StringIO
 
 import pytest
@@ -158,11 +158,13 @@ def test_the_command_sends_each_opted_in_learner_their_next_steps_plan_and_last_
     assert "Roadmap skill 6" not in this_week
     assert f"{SITE}/plan/" in this_week
     # Last week: done or learning in the seven days before, not older, not skipped.
-    last_week = body.split("LAST WEEK")[1].split("--")[0]
+    last_week = body.split("LAST WEEK")[1].split("REVIEWS DUE")[0]
     assert "* Roadmap skill 3: learning on Monday 23 November" in last_week
     assert "* Roadmap skill 0: done on Friday 27 November" in last_week
     assert "Roadmap skill 4" not in last_week and "Roadmap skill 5" not in last_week
-    assert "REVIEWS DUE" not in body
+    # Done three days ago or more: due for review, the longest waiting first.
+    reviews = body.split("REVIEWS DUE")[1].split("Your dashboard")[0]
+    assert "* Roadmap skill 4\n* Roadmap skill 0\n" in reviews
     assert "Omar" not in body and "omar" not in body
 
 
@@ -209,14 +211,20 @@ def test_a_draft_roadmap_a_learner_follows_is_left_out(roadmaps):
     assert "Role 1" not in body
 
 
-def test_reviews_due_get_their_own_section_once_the_hook_returns_some(roadmaps, monkeypatch):
-    subscriber("jane", roadmaps=[roadmaps[0]])
-    monkeypatch.setattr(digest, "reviews_due", lambda user, today: ["SQL joins"])
+def test_skills_due_for_review_get_their_own_section_with_a_link(roadmaps):
+    jane = subscriber("jane", roadmaps=[roadmaps[0]])
+    first, second = skill_steps(roadmaps[0])[:2]
+    four_days_ago = timezone.make_aware(datetime.combine(MONDAY - timedelta(days=4), time(9)))
+    progress_set(user=jane, skill=first.skill, status=Status.DONE, at=four_days_ago)
+    progress_set(user=jane, skill=second.skill, status=Status.DONE)  # due in three days
 
     send(MONDAY)
 
-    assert "REVIEWS DUE\n\n* SQL joins" in mail.outbox[0].body
-    assert "<li>SQL joins</li>" in html_of(mail.outbox[0])
+    body = mail.outbox[0].body
+    assert f"REVIEWS DUE\n\n* {first.skill.name}" in body
+    assert second.skill.name not in body.split("REVIEWS DUE")[1].split("Your dashboard")[0]
+    assert f"{SITE}/review/" in body
+    assert f"<li>{first.skill.name}</li>" in html_of(mail.outbox[0])
 
 
 # --- Who gets it --------------------------------------------------------------------------

@@ -220,8 +220,9 @@ def test_the_purge_takes_the_age_and_can_also_drop_old_anonymous_results(learner
 
 # The dashboard: its progress queries and one for the latest sittings, whatever the history.
 DASHBOARD_QUERIES = 9
-# The history page: session, user, how many sittings, one page of them.
-HISTORY_QUERIES = 4
+# The history page: session, user, how many sittings, one page of them, and the learner's
+# progress for the menu's review count.
+HISTORY_QUERIES = 5
 
 
 def _add_history(learner, quiz, count: int) -> None:

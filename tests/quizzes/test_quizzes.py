@@ -719,10 +719,11 @@ def test_each_question_step_takes_the_same_queries_whatever_the_number_of_questi
         choices = right(question)
         with django_assert_num_queries(6):  # session, user, sitting, answers, questions, choices
             assert learner_client.get(url, **HTMX).status_code == 200
-        with django_assert_num_queries(9):  # the same, then the answer, in a savepoint
+        # The same, then the answer, in a savepoint, and the skills it tests (for proficiency).
+        with django_assert_num_queries(10):
             response = answer(learner_client, sitting, question, choices, **HTMX)
             assert response.status_code == 200
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(7):  # a whole page: the menu's review count too
             assert learner_client.get(f"{url}?after={question.pk}").status_code == 200
 
 
@@ -734,8 +735,9 @@ def test_the_result_takes_the_same_queries_whatever_the_number_of_questions(
     sitting = start(learner_client)
     finish(learner_client, sitting, correct=count // 2)
     url = sitting.get_result_url()
-    # session, user, sitting, answers with their questions, choices, roadmap steps
-    with django_assert_num_queries(6):
+    # session, user, sitting, answers with their questions, choices, roadmap steps, and the
+    # learner's progress for the menu's review count
+    with django_assert_num_queries(7):
         assert learner_client.get(url).status_code == 200
 
 
