@@ -112,14 +112,32 @@ class QuizAdmin(PartPagesMixin, ContentAdmin):
         return quiz.question_count
 
 
+class QuestionForm(forms.ModelForm):
+    class Meta:
+        # A plain list box, as for a skill's prerequisites: a multiple autocomplete's search box
+        # has no label and fails axe. One control; it works without JavaScript.
+        widgets = {"skills": forms.SelectMultiple(attrs={"size": 12})}
+
+
 @admin.register(Question)
 class QuestionAdmin(ContentAdmin):
+    form = QuestionForm
     list_display = ["__str__", "quiz", "position", "topic", "role", "skill", "choice_count"]
-    list_filter = ["quiz", "topic", "role"]
+    list_filter = ["quiz", "topic", "role", "skills"]
     list_select_related = ["quiz", "role", "skill"]
     search_fields = ["text", "explanation"]
     autocomplete_fields = ["role", "skill"]
-    fields = ["quiz", "position", "text", "explanation", "topic", "role", "skill", "answer_path"]
+    fields = [
+        "quiz",
+        "position",
+        "text",
+        "explanation",
+        "topic",
+        "skills",
+        "role",
+        "skill",
+        "answer_path",
+    ]
     inlines = [ChoiceInline]
     instead_of_deleting = "Keep {it}: learners’ results show the questions they answered."
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from careers.models import Role, Skill
 from quizzes.admin import QuestionInline
 from quizzes.models import Question, Quiz, Topic
-from tests.content import admin_form_data
+from tests.content import admin_change, admin_form_data
 from tests.html import select, select_one, text
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +113,18 @@ def test_the_quiz_pages_answer_with_a_constant_number_of_queries(editor_client, 
         counts.append(len(queries))
     # The same budgets at 15 and 150 questions: nothing is fetched once per row.
     assert counts[0] <= 10 and counts[1] <= 8, counts
+
+
+def test_an_editor_tags_a_question_with_the_skills_it_tests_in_one_list_box(editor_client):
+    quiz = make_quiz(1)
+    sql = Skill.objects.create(slug="sql", name="SQL")
+    question = quiz.questions.get()
+    question.choices.create(position=1, text="GROUP BY", is_correct=True)
+    url = reverse("admin:quizzes_question_change", args=[question.pk])
+    html = editor_client.get(url).content
+    # A plain multiple select with a label: no search box without a name.
+    assert select_one(html, 'select#id_skills[multiple][size="12"]')
+    assert select_one(html, 'label[for="id_skills"]')
+    response = admin_change(editor_client, question, skills=[sql.pk])
+    assert response.status_code == 302, response.context and response.context.get("errors")
+    assert list(question.skills.all()) == [sql]
