@@ -1,4 +1,5 @@
-"""Everything a learner has on the site, in one document they can download (JSON or CSV)."""
+"""Everything a learner has on the site, in one document they can download (JSON or CSV), and
+read back in (accounts/imports.py) on this site or another."""
 
 import csv
 import io
@@ -8,8 +9,13 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from core.spreadsheet import csv_cell
-from quizzes.models import Sitting
+from quizzes.models import Answer, Choice, Question, Sitting
 from roadmaps.models import Follow, LearningPlan, Note, Progress
+
+# The JSON export's format: an import reads this version and refuses any other. Content is
+# named by its natural keys (slugs; a question by its quiz's slug and its position; a choice by
+# its position), never by ids, so an export can be read into another site with the same content.
+EXPORT_VERSION = 1
 
 CSV_COLUMNS = [
     "record_type",
@@ -28,8 +34,8 @@ CSV_COLUMNS = [
 
 
 def account_export(user) -> dict:
-    """The learner's account, progress, notes, goals, plan and quiz history, in six queries
-    whatever their size."""
+    """The learner's account, progress (with proficiency and review schedule), notes, goals,
+    plan and quiz history (with every answer), in nine queries whatever their size."""
     profile = Profile.objects.for_user(user)
     follows = Follow.objects.filter(user=user).values_list(
         "roadmap__role__slug", "roadmap__role__name", "created_at"
@@ -37,8 +43,9 @@ def account_export(user) -> dict:
     plan = LearningPlan.objects.filter(user=user).first()
     progress = Progress.objects.for_user(user).select_related("skill", "project")
     notes = Note.objects.filter(user=user).select_related("skill").order_by("skill__slug")
-    sittings = Sitting.objects.history_for(user).order_by("created_at")
+    sittings = list(Sitting.objects.history_for(user).order_by("created_at"))
     return {
+        "version": EXPORT_VERSION,
         "exported_at": timezone.now().isoformat(),
         "account": {
             "email": user.email,
@@ -56,6 +63,7 @@ def account_export(user) -> dict:
         "plan": {
             "hours_per_week": plan.hours_per_week,
             "target_date": plan.target_date.isoformat() if plan.target_date else None,
+            "updated_at": plan.updated_at.isoformat(),
         }
         if plan
         else None,
@@ -68,6 +76,10 @@ def account_export(user) -> dict:
                     "name": (entry.project or entry.skill).name,
                     "status": entry.status,
                     "updated_at": entry.updated_at.isoformat(),
+                    "proficiency": entry.proficiency,
+                    "review_stage": entry.review_stage,
+                    "review_due": entry.review_due.isoformat() if entry.review_due else None,
+                    "needs_refresh": entry.needs_refresh,
                 }
                 for entry in progress
             ),
@@ -82,20 +94,64 @@ def account_export(user) -> dict:
             }
             for note in notes
         ],
-        "quiz_history": [
+        "quiz_history": _quiz_history(user, sittings),
+    }
+
+
+def _quiz_history(user, sittings: list[Sitting]) -> list[dict]:
+    """Each sitting with the questions it drew (and the order their choices were shown in)
+    and every answer, by natural keys: three queries besides the sittings'."""
+    quiz_ids = {sitting.quiz_id for sitting in sittings}
+    questions = {
+        pk: [slug, position]
+        for pk, slug, position in Question.objects.filter(quiz__in=quiz_ids).values_list(
+            "pk", "quiz__slug", "position"
+        )
+    }
+    choices = dict(Choice.objects.filter(question__quiz__in=quiz_ids).values_list("pk", "position"))
+    answers: dict = {}
+    for answer in Answer.objects.filter(sitting__user=user).order_by("answered_at", "pk"):
+        answers.setdefault(answer.sitting_id, []).append(answer)
+    history = []
+    for sitting in sittings:
+        # Questions and choices deleted since the sitting are left out; answered questions
+        # can't be deleted.
+        drawn = [pk for pk in sitting.question_ids if pk in questions]
+        history.append(
             {
                 "quiz": sitting.quiz.slug,
                 "quiz_title": sitting.quiz.title,
+                "scope": sitting.scope,
                 "started_at": sitting.created_at.isoformat(),
                 "finished_at": sitting.finished_at.isoformat() if sitting.finished_at else None,
                 "questions": sitting.total,
                 "answered": sitting.answered,
                 # A career-fit quiz has no right answers, so no score.
                 "score": sitting.correct if sitting.quiz.is_knowledge else None,
+                "drawn": [
+                    {
+                        "question": questions[pk],
+                        "choice_order": [
+                            choices[c]
+                            for c in sitting.choice_order.get(str(pk), [])
+                            if c in choices
+                        ],
+                    }
+                    for pk in drawn
+                ],
+                "answers": [
+                    {
+                        "question": questions[answer.question_id],
+                        "choices": sorted(choices[c] for c in answer.choice_ids if c in choices),
+                        "is_correct": answer.is_correct,
+                        "answered_at": answer.answered_at.isoformat(),
+                    }
+                    for answer in answers.get(sitting.pk, [])
+                    if answer.question_id in questions
+                ],
             }
-            for sitting in sittings
-        ],
-    }
+        )
+    return history
 
 
 def account_export_csv(data: dict) -> str:

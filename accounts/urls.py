@@ -10,6 +10,7 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("export.json", views.export_json, name="export_json"),
     path("export.csv", views.export_csv, name="export_csv"),
+    path("import/", views.import_data, name="import"),
     path("delete/", views.delete, name="delete"),
     path("digest/unsubscribe/<str:token>/", views.digest_unsubscribe, name="digest_unsubscribe"),
 ]

@@ -1,4 +1,5 @@
 import json
+import secrets
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
@@ -7,20 +8,32 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.digest import BadUnsubscribeToken, digest_stop, unsubscribe_user_id
 from accounts.export import account_export, account_export_csv
 from accounts.forms import AccountDeleteForm, ProfileForm
+from accounts.imports import (
+    MAX_BYTES,
+    SESSION_KEY,
+    ImportRefused,
+    import_plan,
+    import_read,
+    import_resolve,
+    too_big,
+)
 from accounts.models import Profile
-from accounts.services import UsernameTaken, profile_update
+from accounts.services import UsernameTaken, account_import, profile_update
 from quizzes.models import HISTORY_PAGE_SIZE, Sitting
-from roadmaps.models import Note, Progress
+from roadmaps.models import Note, Progress, Status
 from roadmaps.overview import (
     followed_roadmaps,
     learner_plan,
+    learner_states,
     visible_roadmaps,
     visitor_statuses,
 )
@@ -89,6 +102,94 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
+# The upload and the form around it: a larger post is refused before its body is read.
+IMPORT_POST_LIMIT = MAX_BYTES + 64 * 1024
+PREVIEW_GONE = "That preview is no longer waiting to be imported: choose the file again."
+
+
+# The size is checked before anything reads the body, so CSRF (which reads the form) is
+# checked after it, by `_import`; a refusal here changes nothing and needs no token.
+@login_required
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def import_data(request: HttpRequest) -> HttpResponse:
+    """Read an export back in: upload it (a preview of what it adds or changes, kept in the
+    session), then confirm (applied all at once) or cancel."""
+    if request.method == "POST":
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > IMPORT_POST_LIMIT:
+            return _import_page(request, problem=too_big(), status=413)
+    return _import(request)
+
+
+@csrf_protect
+def _import(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _import_page(request)
+    if "cancel" in request.POST:
+        request.session.pop(SESSION_KEY, None)
+        messages.info(request, "Nothing was imported.")
+        return redirect("accounts:profile")
+    if "confirm" in request.POST:
+        return _import_confirm(request)
+    try:
+        document = import_read(request.FILES.get("file"))
+        plan = import_plan(user=request.user, document=document, resolved=import_resolve(document))
+    except ImportRefused as refusal:
+        return _import_page(request, problem=str(refusal), status=400)
+    token = secrets.token_urlsafe(24)
+    request.session[SESSION_KEY] = {
+        "user": request.user.pk,
+        "token": token,
+        "document": document,
+    }
+    return _import_page(request, preview=plan.preview, token=token)
+
+
+def _import_confirm(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get(SESSION_KEY)
+    token = request.POST.get("token", "")
+    if (
+        not isinstance(pending, dict)
+        or pending.get("user") != request.user.pk
+        or not constant_time_compare(pending.get("token", ""), token)
+    ):
+        return _import_page(request, problem=PREVIEW_GONE, status=400)
+    try:
+        done = account_import(user=request.user, document=pending["document"])
+    except ImportRefused as refusal:
+        return _import_page(request, problem=str(refusal), status=400)
+    del request.session[SESSION_KEY]
+    messages.success(request, _imported(done))
+    return redirect("accounts:profile")
+
+
+def _imported(done) -> str:
+    parts = [
+        (done.statuses_added.count + done.statuses_changed.count, "status", "statuses"),
+        (done.notes_added.count + done.notes_changed.count, "note", "notes"),
+        (done.follows_added.count, "goal", "goals"),
+        (done.sittings_added.count, "quiz", "quizzes"),
+    ]
+    said = [f"{count} {one if count == 1 else many}" for count, one, many in parts if count]
+    if done.plan:
+        said.append("your plan")
+    if done.weekly_digest is not None:
+        said.append("your weekly email choice")
+    if not said:
+        return "Your account already had everything in that file: nothing was changed."
+    return f"Imported {', '.join(said[:-1])}{' and ' if len(said) > 1 else ''}{said[-1]}."
+
+
+def _import_page(request, *, problem="", preview=None, token="", status=200) -> HttpResponse:
+    context = {"problem": problem, "preview": preview, "token": token, "max_mb": MAX_BYTES >> 20}
+    return render(request, "accounts/import.html", context, status=status)
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def delete(request: HttpRequest) -> HttpResponse:
@@ -149,6 +250,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Built around the learner's goals: each followed roadmap with its progress, next step and
     finish date, this week's plan, recent activity; the rest folded away."""
     statuses = visitor_statuses(request)
+    states = learner_states(request)  # the same query, kept on the request
     followed = followed_roadmaps(request)
     plan = learner_plan(request, statuses, followed)
     goals = {roadmap.slug for roadmap in followed}
@@ -164,10 +266,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .order_by("-updated_at")[:RECENT_ACTIVITY]
     )
     history = list(Sitting.objects.history_for(request.user)[: HISTORY_PAGE_SIZE + 1])
+    today = timezone.localdate()
+    names = {
+        step.skill.slug: step.skill.name
+        for roadmap in visible_roadmaps(request)
+        for step in roadmap.steps()
+        if step.skill_id
+    }
+    due = sorted(
+        (state.review_due, names.get(slug, slug))
+        for (kind, slug), state in states.items()
+        if kind == "skill" and state.status == Status.DONE and state.review_due
+        if state.review_due <= today
+    )
     return render(
         request,
         "accounts/dashboard.html",
         {
+            "reviews_due_names": [name for _, name in due],
             "plan": plan,
             "statuses": statuses,
             "goals": [(goal, goal.roadmap.progress_for(statuses)) for goal in plan.roadmaps],

@@ -29,7 +29,9 @@ directory, so no .hypothesis/ folder is written into the repository.
 What the fuzzing found is pinned at the end of the module (NUL reaching PostgreSQL).
 """
 
+import copy
 import functools
+import json
 import os
 import re
 import tempfile
@@ -42,6 +44,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
@@ -52,6 +55,8 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from accounts.digest import unsubscribe_token
+from accounts.export import account_export
+from accounts.imports import SESSION_KEY as IMPORT_SESSION_KEY
 from accounts.models import Profile
 from careers.models import Role, Skill
 from quizzes.models import Answer, Quiz, Sitting
@@ -358,6 +363,7 @@ def real_pages(content: Content, saved: Saved) -> dict[str, list[str]]:
         "accounts:profile",
         "accounts:export_json",
         "accounts:export_csv",
+        "accounts:import",
         "accounts:delete",
         "account_login",
         "account_logout",
@@ -794,6 +800,7 @@ ACCOUNT_FORMS = {
     "accounts:delete": ["password"],
     "accounts:export_json": [],
     "accounts:export_csv": [],
+    "accounts:import": ["file", "token", "confirm", "cancel"],
     "careers:compare": ["roles"],
     "account_login": ["login", "password", "remember", "next"],
     "account_signup": ["email", "password1", "password2", "next"],
@@ -838,6 +845,106 @@ def test_random_account_posts_never_give_a_server_error_nor_lose_an_account(cont
         for user in (saved.learner, saved.other):
             user.refresh_from_db()
             assert user.check_password(PASSWORD)
+
+
+# Any JSON: what a file that is not an export, or a spoilt part of one, may hold.
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20)
+    | SPECIAL_VALUES,
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+def _spoil(draw, document) -> None:
+    """Replace one value somewhere in the document (a key's, a list item's) with any JSON."""
+    node = document
+    while True:
+        keys = list(node) if isinstance(node, dict) else list(range(len(node)))
+        if not keys:
+            return
+        key = draw(st.sampled_from(keys))
+        child = node[key]
+        if isinstance(child, (dict, list)) and child and draw(st.booleans()):
+            node = child
+            continue
+        node[key] = draw(JSON_VALUES)
+        return
+
+
+@st.composite
+def import_files(draw, exports: list[dict]) -> bytes:
+    """An export as the site writes it, one spoilt in a few places, any JSON, or any bytes."""
+    kind = draw(st.sampled_from(["export", "spoilt", "spoilt", "json", "bytes"]))
+    if kind == "bytes":
+        return draw(st.binary(max_size=400))
+    if kind == "json":
+        return json.dumps(draw(JSON_VALUES)).encode()
+    document = copy.deepcopy(draw(st.sampled_from(exports)))
+    if kind == "spoilt":
+        for _ in range(draw(st.integers(1, 3))):
+            _spoil(draw, document)
+    return json.dumps(document).encode()
+
+
+def _others(rows: set[tuple], user_id: int) -> set[tuple]:
+    return {row for row in rows if row[0] != user_id}
+
+
+@fuzz(max_examples=60)
+def test_random_imports_never_give_a_server_error_nor_change_anyone_else_s_data(
+    content, saved, data
+):
+    """Uploads of exports (the learner's own, another learner's, spoilt ones), any JSON and
+    any bytes, then perhaps a confirmation with the preview's token or another: a preview
+    writes nothing, a refusal changes nothing, and an import changes only the importer's own
+    progress, notes and quiz history, adding to it."""
+    with example():
+        who = data.draw(st.sampled_from(["anonymous", "learner", "learner"]), label="visitor")
+        exports = [account_export(saved.learner), account_export(saved.other)]
+        body = data.draw(import_files(exports), label="file")
+        extra = data.draw(form_data(["token", "cancel"]), label="fields")
+        client = visitor_client(who, saved, csrf=True)
+        csrf = client.cookies["csrftoken"].value
+        before = saved_rows()
+        fields = {**extra, "file": SimpleUploadedFile("export.json", body, "application/json")}
+        response = client.post(reverse("accounts:import"), {**fields, "csrfmiddlewaretoken": csrf})
+        assert_no_server_error(response, f"{who}: import {body[:200]!r} {extra!r}")
+        assert saved_rows() == before  # a preview, or a refusal
+        if who == "anonymous":
+            assert response.status_code == 302
+            return
+        pending = client.session.get(IMPORT_SESSION_KEY)
+        if not data.draw(st.booleans(), label="confirm"):
+            return
+        real = pending["token"] if pending else ""
+        token = data.draw(st.sampled_from([real, real, ""]) | VALUES, label="token")
+        response = client.post(
+            reverse("accounts:import"),
+            {"token": token, "confirm": "1", "csrfmiddlewaretoken": csrf},
+        )
+        assert_no_server_error(response, f"confirm {token!r}")
+        after = saved_rows()
+        if not pending or token != real:
+            assert response.status_code == 400
+            assert after == before
+            return
+        assert response.status_code in {302, 400}, response.status_code
+        learner = saved.learner.pk
+        assert after["users"] == before["users"]
+        for table in ("progress", "notes"):
+            assert _others(after[table], learner) == _others(before[table], learner), table
+        # Quiz history is only added to, and only to the learner's.
+        assert before["sittings"] <= after["sittings"] and before["answers"] <= after["answers"]
+        assert all(row[1] == learner for row in after["sittings"] - before["sittings"])
+        if response.status_code == 400:
+            assert after == before
 
 
 # --- What the fuzzing found -------------------------------------------------------------------

@@ -412,6 +412,7 @@ def test_the_json_export_holds_the_learner_s_account_progress_and_notes(
     assert response["Content-Disposition"] == ('attachment; filename="ml-career-paths-export.json"')
     data = json.loads(response.content)
     assert set(data) == {
+        "version",
         "exported_at",
         "account",
         "progress",
@@ -473,7 +474,11 @@ def test_the_json_export_holds_the_learner_s_goals_in_order_plan_and_digest_choi
         ("role-0", "Role 0"),
     ]
     assert all(f["followed_at"] for f in data["follows"])
-    assert data["plan"] == {"hours_per_week": 6, "target_date": "2027-06-30"}
+    assert data["plan"] == {
+        "hours_per_week": 6,
+        "target_date": "2027-06-30",
+        "updated_at": data["plan"]["updated_at"],
+    }
     assert data["account"]["weekly_digest"] is True
 
 
