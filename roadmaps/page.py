@@ -86,21 +86,18 @@ class RoadmapContent:
 
 def evidence(state) -> str:
     """What a learner's quiz answers and reviews say about a skill, beside its status: nothing
-    until there is something to say."""
-    if state is None or (state.proficiency == Proficiency.NOT_ASSESSED and not state.needs_refresh):
+    until there is something to say. Compact: a page may show it on every step."""
+    if state is None:
         return ""
-    parts = []
-    if state.proficiency != Proficiency.NOT_ASSESSED:
-        parts.append(
-            format_html(
-                '<span class="proficiency {}">Quizzes: {}</span>',
-                state.proficiency,
-                Proficiency(state.proficiency).label.lower(),
-            )
-        )
-    if state.needs_refresh:
-        parts.append(mark_safe('<span class="refresh">Refresh</span>'))
-    return format_html('<p class="evidence">{}</p>', mark_safe(" ".join(parts)))
+    assessed = state.proficiency != Proficiency.NOT_ASSESSED
+    if not assessed and not state.needs_refresh:
+        return ""
+    return format_html(
+        '<p class="evidence {}">{}{}</p>',
+        state.proficiency,
+        f"Quizzes: {Proficiency(state.proficiency).label.lower()}" if assessed else "",
+        mark_safe("<b>Refresh</b>") if state.needs_refresh else "",
+    )
 
 
 def step_part(partial: str, step, status: Status, *, oob: bool = False) -> SafeString:
@@ -173,12 +170,12 @@ def level_count(stage: str, tally, *, oob: bool = False) -> str:
 
 
 def note_shown(step, text: str) -> str:
-    """A saved note on the roadmap page, with the link that edits it."""
+    """A saved note on the roadmap page, with the link that edits it (in the step's note box:
+    the steps' list names that target for every link in it)."""
     return format_html(
-        '<p class="note-text">{}</p><a href="steps/{}/note/" hx-get="steps/{}/note/" '
-        'hx-target="#note-{}">Edit my note</a>',
+        '<p class="note-text">{}</p><a href="steps/{}/note/" hx-get="steps/{}/note/">'
+        "Edit my note</a>",
         text,
-        step.pk,
         step.pk,
         step.pk,
     )

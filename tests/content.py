@@ -250,3 +250,10 @@ def load_site_content() -> None:
         for statement in statements:
             cursor.execute(statement)
     ContentVersion.bump()
+
+
+def empty_site_content() -> None:
+    """Delete every content row (the many-to-many links first, then each model after what
+    points at it), so a module that loaded the real content leaves an empty database."""
+    for model in reversed(_content_models()):
+        model._base_manager.all().delete()

@@ -327,6 +327,7 @@ def test_the_evidence_stays_out_of_the_shared_roadmap_content(learner, other_lea
     step = RoadmapStep.objects.get(level__roadmap=roadmaps[0], skill=skill)
     html = mine.get(roadmaps[0].get_absolute_url()).content.decode()
     assert text(select_one(html, f"#step-{step.pk} .evidence")) == "Quizzes: familiar Refresh"
+    assert select_one(html, f"#step-{step.pk} .evidence b") is not None
     html = theirs.get(roadmaps[0].get_absolute_url()).content.decode()
     assert not select(html, ".evidence")
     assert attribute(select_one(html, f"#step-{step.pk}"), "class") == "roadmap-step"

@@ -6,11 +6,11 @@ next step never waits on a step further down the same roadmap."""
 from graphlib import CycleError, TopologicalSorter
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 
 from careers.models import Skill
 from roadmaps.models import RoadmapStep, Stage
+from tests.content import empty_site_content
 
 # Slow: loads the whole content (make test runs it; make test-fast leaves it out).
 pytestmark = pytest.mark.slow
@@ -26,9 +26,7 @@ def content(django_db_setup, django_db_blocker):
         call_command("load_content", verbosity=0)
     yield
     with django_db_blocker.unblock():
-        for label in ["roadmaps", "careers"]:  # links before what they point at
-            for model in reversed(list(apps.get_app_config(label).get_models())):
-                model.objects.all().delete()
+        empty_site_content()
 
 
 @pytest.fixture(autouse=True)

@@ -5,11 +5,11 @@ and steps that point at the shared skill catalogue so progress counts on every r
 from collections import Counter, defaultdict
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 
 from careers.models import Role, Skill
 from roadmaps.models import Project, Resource, Roadmap, RoadmapLevel, RoadmapStep
+from tests.content import empty_site_content
 
 # Slow: loads the whole content (make test runs it; make test-fast leaves it out).
 pytestmark = pytest.mark.slow
@@ -89,9 +89,7 @@ def content(django_db_setup, django_db_blocker):
         call_command("load_content", verbosity=0)
     yield
     with django_db_blocker.unblock():
-        for label in ["roadmaps", "careers"]:  # links before what they point at
-            for model in reversed(list(apps.get_app_config(label).get_models())):
-                model.objects.all().delete()
+        empty_site_content()
 
 
 @pytest.fixture(autouse=True)
