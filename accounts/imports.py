@@ -86,8 +86,14 @@ def too_big() -> str:
 
 def document_from(data) -> dict:
     """The parts of an export an import uses, each checked; ImportRefused for anything else."""
-    if not isinstance(data, dict) or "version" not in data or "progress" not in data:
+    if not isinstance(data, dict) or "progress" not in data:
         raise ImportRefused(NOT_AN_EXPORT)
+    if "version" not in data:
+        raise ImportRefused(
+            "That export was made before exports carried a version, and lacks what an import "
+            "needs (the review schedule and your answers). Export your data again and import "
+            "the new file."
+        )
     if data["version"] != EXPORT_VERSION or isinstance(data["version"], bool):
         version = str(data["version"])[:20]
         raise ImportRefused(

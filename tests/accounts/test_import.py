@@ -448,7 +448,7 @@ NOT_AN_EXPORT = "That file is not an export from ML Career Paths"
         b"\xff\xfe\x00garbage",
         b"[1, 2, 3]",
         b'"a string"',
-        b'{"progress": []}',
+        b'{"exported_at": "2026-11-30"}',
         b'{"version": 1}',
         b"[" * 100_000 + b"]" * 100_000,  # nesting deeper than any parser should follow
         b'{"version": 1, "progress": ' + b"[" * 50_000 + b"]" * 50_000 + b"}",
@@ -459,7 +459,7 @@ NOT_AN_EXPORT = "That file is not an export from ML Career Paths"
         "binary",
         "list",
         "string",
-        "no-version",
+        "other-object",
         "no-progress",
         "deep",
         "deep-inside",
@@ -467,6 +467,10 @@ NOT_AN_EXPORT = "That file is not an export from ML Career Paths"
 )
 def test_a_file_that_is_not_an_export_is_refused(kim_client, body):
     refused(kim_client, body, NOT_AN_EXPORT)
+
+
+def test_an_export_from_before_exports_had_a_version_is_refused(kim_client):
+    refused(kim_client, {"account": {}, "progress": []}, "made before exports carried a version")
 
 
 @pytest.mark.parametrize("version", [2, 0, "1", None, True, [1]])
