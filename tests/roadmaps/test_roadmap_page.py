@@ -130,10 +130,7 @@ def test_the_signed_in_data_scientist_roadmap_is_at_most_45_kb_whatever_the_stat
     html = learner_client.get(url).content
     assert len(html) <= 46_000, len(html)
     assert select(html.decode(), "#next-step button")
-    assert (
-        len(select(html.decode(), ".evidence b"))
-        == steps.filter(skill__isnull=False).count()
-    )
+    assert len(select(html.decode(), ".evidence b")) == steps.filter(skill__isnull=False).count()
     assert len(select(html.decode(), "fieldset.step-status")) == steps.count()
     assert len(select(html.decode(), 'main input[name="csrfmiddlewaretoken"]')) == 1
 
