@@ -46,8 +46,8 @@ MAX_LISTED = 10
 
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
 # A sitting's scope as this site writes them ("", "skill:sql", "level:ml-engineer:beginner",
-# "review:1,2"): short, and made of characters that cannot surprise a lookup or a page.
-SCOPE = re.compile(r"[-a-zA-Z0-9_:,]{0,120}")
+# "review:sql,python"): short, and made of characters that cannot surprise a lookup or a page.
+SCOPE = re.compile(r"[-a-zA-Z0-9_:,]{0,300}")
 SESSION_KEY = "account_import"
 
 NOT_AN_EXPORT = (

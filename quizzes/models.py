@@ -292,8 +292,9 @@ class Sitting(models.Model):
         help_text="Empty while the sitting belongs to an anonymous visitor's session.",
     )
     # What the sitting was drawn from: "" for the quiz's general mix, "skill:<slug>",
-    # "level:<roadmap slug>:<stage>", or "review" for a spaced review of the learner's skills.
-    scope = models.CharField(max_length=120, blank=True, default="")
+    # "level:<roadmap slug>:<stage>", or "review:<skill slug>,…" for a spaced review of the
+    # learner's skills (at most five, named by slug so an export means the same anywhere).
+    scope = models.CharField(max_length=300, blank=True, default="")
     question_ids = models.JSONField(default=list, help_text="The drawn questions, in order.")
     choice_order = models.JSONField(
         default=dict, help_text="{question id: [choice ids in the order shown]}."

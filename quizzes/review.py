@@ -2,8 +2,8 @@
 sitting of the knowledge quiz (3–5 questions from the due skills), or a self-check for a skill
 no question tests. roadmaps/review.py keeps the schedule; this module draws and scores.
 
-A review sitting's scope names the skills it reviews ("review:12,40"), so its result can say
-which passed after the schedule has moved on."""
+A review sitting's scope names the skills it reviews by slug ("review:sql,python"), so its
+result can say which passed after the schedule has moved on, on this site or another."""
 
 import random
 
@@ -38,7 +38,9 @@ def review_start(*, user, rng: random.Random | None = None) -> Sitting | None:
     has any. One question per skill first, then more until there are at least three."""
     rng = rng or random.Random()
     quiz = Quiz.objects.published().filter(slug=KNOWLEDGE_QUIZ).first()
-    due = [progress.skill_id for progress in due_reviews(user)]
+    due_progress = list(due_reviews(user))
+    due = [progress.skill_id for progress in due_progress]
+    slugs = {progress.skill_id: progress.skill.slug for progress in due_progress}
     if quiz is None or not due:
         return None
     links = Question.skills.through.objects.filter(
@@ -69,29 +71,32 @@ def review_start(*, user, rng: random.Random | None = None) -> Sitting | None:
     return Sitting.objects.create(
         quiz=quiz,
         user=user,
-        scope=f"{REVIEW_SCOPE}:{','.join(map(str, skills))}",
+        scope=f"{REVIEW_SCOPE}:{','.join(slugs[skill_id] for skill_id in skills)}",
         question_ids=drawn,
         choice_order=choice_order,
     )
 
 
-def reviewed_skill_ids(sitting: Sitting) -> list[int]:
-    kind, _, ids = sitting.scope.partition(":")
-    if kind != REVIEW_SCOPE or not ids:
+def reviewed_skill_slugs(sitting: Sitting) -> list[str]:
+    kind, _, slugs = sitting.scope.partition(":")
+    if kind != REVIEW_SCOPE or not slugs:
         return []
-    return [int(pk) for pk in ids.split(",") if pk.isdigit()]
+    return [slug for slug in slugs.split(",") if slug]
 
 
 def review_outcomes(sitting: Sitting) -> list[tuple[Skill, bool]]:
     """(skill, passed) for each skill the review covered: passed when every answer to its
-    questions in the sitting is right."""
-    skill_ids = reviewed_skill_ids(sitting)
-    passed = dict.fromkeys(skill_ids, True)
-    answers = Answer.objects.filter(sitting=sitting, question__skills__in=skill_ids)
+    questions in the sitting is right. Skills are named by slug, so an exported review means
+    the same on any site it is imported into."""
+    slugs = reviewed_skill_slugs(sitting)
+    if not slugs:
+        return []
+    skills = Skill.objects.in_bulk(slugs, field_name="slug")
+    passed = {skill.pk: True for skill in skills.values()}
+    answers = Answer.objects.filter(sitting=sitting, question__skills__in=passed)
     for skill_id, is_correct in answers.values_list("question__skills", "is_correct"):
         passed[skill_id] = passed[skill_id] and is_correct
-    skills = Skill.objects.in_bulk(skill_ids)
-    return [(skills[pk], passed[pk]) for pk in skill_ids if pk in skills]
+    return [(skills[slug], passed[skills[slug].pk]) for slug in slugs if slug in skills]
 
 
 def review_finish(sitting: Sitting) -> None:
