@@ -1,6 +1,7 @@
 """Quiz results: the knowledge quiz's score with its breakdowns and the steps that teach what
 was missed, and the career-fit quiz's ranking of roles. Read-only: nothing here writes."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.urls import reverse
@@ -25,12 +26,40 @@ class Breakdown:
 class RoleFit:
     role: Role
     points: int = 0
-    possible: int = 0
-    reasons: list[tuple[str, str]] = field(default_factory=list)  # (question, your answer)
+    possible: int = 0  # the most points any one role could get: the same for every role
+    reasons: list[tuple[str, str, int]] = field(default_factory=list)  # (question, answer, points)
+
+    @property
+    def answers(self) -> int:
+        """How many of the learner's answers pointed to the role."""
+        return len(self.reasons)
 
     @property
     def percent(self) -> int:
-        return round(100 * self.points / self.possible) if self.possible else 0
+        return fit_percent(self.points, self.possible)
+
+
+def fit_percent(points: int, possible: int) -> int:
+    """A role's points as a share of the most any role could get from the same questions."""
+    return round(100 * points / possible) if possible else 0
+
+
+def fit_ranking(points: Sequence[int], answers: Sequence[int]) -> list[int]:
+    """The indexes of roles (given in their display order), best fit first.
+
+    Each answer gives the roles its choice weights 1 to 3 points. A role ranks above another
+    when it has more points, or as many points and more matching answers; the display order
+    settles the rest. The percentage shown is the points over one denominator shared by every
+    role (the most any single role could score), so for any two roles where A ranks above B:
+
+    - A has at least B's points and at least B's percentage;
+    - A never has both fewer points and fewer matching answers than B;
+    - if A has B's points, A has at least as many matching answers;
+    - with weights of 1 to 3, a role with at most one matching answer (3 points at most)
+      never ranks above a role with three or more (3 points at least).
+
+    tests/quizzes/test_career_fit_scoring.py checks this over every possible answer set."""
+    return sorted(range(len(points)), key=lambda index: (-points[index], -answers[index]))
 
 
 def knowledge_result(sitting: Sitting) -> dict:
@@ -101,13 +130,14 @@ def knowledge_result(sitting: Sitting) -> dict:
 
 
 def fit_result(sitting: Sitting, viewer) -> list[RoleFit]:
-    """Every role, ranked by the share of the points it could have had from the questions
-    answered that the learner's answers gave it; with the answers that pointed to it."""
+    """Every role, ranked by the points the learner's answers gave it (see `fit_ranking`),
+    with the answers that pointed to it and the points each gave."""
     answers = list(sitting.answers.select_related("question"))
     weights = ChoiceWeight.objects.filter(
         choice__question_id__in=[answer.question_id for answer in answers]
     ).select_related("choice")
-    fits = {role.pk: RoleFit(role) for role in Role.objects.visible_to(viewer)}
+    roles = sorted(Role.objects.visible_to(viewer), key=lambda role: (role.position, role.name))
+    fits = {role.pk: RoleFit(role) for role in roles}
     best: dict[tuple[int, int], int] = {}  # (question, role): the most any choice gives
     by_choice: dict[int, list[ChoiceWeight]] = {}
     choice_text = {}
@@ -116,9 +146,11 @@ def fit_result(sitting: Sitting, viewer) -> list[RoleFit]:
         best[key] = max(best.get(key, 0), weight.weight)
         by_choice.setdefault(weight.choice_id, []).append(weight)
         choice_text[weight.choice_id] = weight.choice.text
-    for (_, role_id), most in best.items():
+    most: dict[int, int] = {}  # role: the most it could get from these questions
+    for (_, role_id), weight in best.items():
         if role_id in fits:  # draft roles are ranked for editors only
-            fits[role_id].possible += most
+            most[role_id] = most.get(role_id, 0) + weight
+    possible = max(most.values(), default=0)
     for answer in answers:
         for choice_id in answer.choice_ids:
             for weight in by_choice.get(choice_id, []):
@@ -126,5 +158,9 @@ def fit_result(sitting: Sitting, viewer) -> list[RoleFit]:
                 if fit is None:
                     continue
                 fit.points += weight.weight
-                fit.reasons.append((answer.question.text, choice_text[choice_id]))
-    return sorted(fits.values(), key=lambda fit: (-fit.percent, -fit.points, fit.role.position))
+                fit.reasons.append((answer.question.text, choice_text[choice_id], weight.weight))
+    ordered = list(fits.values())
+    for fit in ordered:
+        fit.possible = possible
+    ranking = fit_ranking([fit.points for fit in ordered], [fit.answers for fit in ordered])
+    return [ordered[index] for index in ranking]

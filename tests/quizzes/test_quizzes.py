@@ -642,19 +642,25 @@ def test_the_career_fit_quiz_ranks_every_role_on_fixed_answers(client):
     assert last["Location"] == sitting.get_result_url()
     response = client.get(sitting.get_result_url())
     fits = response.context["fits"]
-    # Role 0: 3 of 3+1. Role 1: 1+3 of 2+3. Role 2: 2 of 2.
-    assert [(f.role.slug, f.points, f.possible, f.percent) for f in fits] == [
-        ("fit-2", 2, 2, 100),
-        ("fit-1", 4, 5, 80),
-        ("fit-0", 3, 4, 75),
+    # Ranked by points, each out of 5, the most any role could get (role 1: 2 + 3). Role 2's
+    # one answer gave it all it could get, yet it ranks below role 1's two answers and 4 points.
+    assert [(f.role.slug, f.points, f.answers, f.possible, f.percent) for f in fits] == [
+        ("fit-1", 4, 2, 5, 80),
+        ("fit-0", 3, 1, 5, 60),
+        ("fit-2", 2, 1, 5, 40),
     ]
-    assert fits[1].reasons == [("Do you like 0?", "Like 0.0"), ("Do you like 1?", "Like 1.1")]
+    assert fits[0].reasons == [
+        ("Do you like 0?", "Like 0.0", 1),
+        ("Do you like 1?", "Like 1.1", 3),
+    ]
     html = response.content.decode()
-    assert "100%" in html and "80%" in html and "75%" in html
-    assert "/compare/?roles=fit-2&amp;roles=fit-1&amp;roles=fit-0" in html
-    assert 'href="/roadmaps/fit-2/"' in html
+    assert "80%" in html and "60%" in html and "40%" in html
+    assert "Why: 4 points from 2 of your answers" in html
+    assert "you chose “Like 1.1” (+3)" in html
+    assert "/compare/?roles=fit-1&amp;roles=fit-0&amp;roles=fit-2" in html
+    assert 'href="/roadmaps/fit-1/"' in html
     for stage in ["beginner", "intermediate", "advanced"]:
-        assert f'href="/roadmaps/fit-2/#level-{stage}"' in html
+        assert f'href="/roadmaps/fit-1/#level-{stage}"' in html
     assert 'href="/roles/fit-0/"' in html
 
 
@@ -668,8 +674,8 @@ def test_a_career_fit_result_offers_to_make_each_top_role_with_a_roadmap_the_goa
     html = client.get(sitting.get_result_url()).content.decode()
     buttons = select(html, ".follow-control button")
     assert [attribute(button, "aria-label") for button in buttons] == [
-        "Make this my goal: Fit role 2",
         "Make this my goal: Fit role 0",
+        "Make this my goal: Fit role 2",
     ]
     form = select_one(html, "#follow-fit-2 form")
     response = client.post(attribute(form, "action"), {"next": sitting.get_result_url()})
