@@ -17,11 +17,12 @@ STAMP := .venv/.uv-synced
 export UV_PYTHON_DOWNLOADS := never
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: help venv setup run backup restore test test-fast bench reliability lint fmt clean distclean
+.PHONY: help venv setup run dev backup restore test test-fast bench reliability lint fmt clean distclean
 
 help:
 	@echo "make setup      create .venv from uv.lock (installs uv if missing)"
-	@echo "make run        migrate, load content, collect static files, serve on :$(PORT)"
+	@echo "make run        the site with production settings on :$(PORT) (migrates, loads content)"
+	@echo "make dev        the same with debug on and autoreload, for working on the code"
 	@echo "make test       the whole suite, browser tests included (PYTEST_ARGS=... to narrow)"
 	@echo "make test-fast  the inner loop: no browser tests and none marked slow"
 	@echo "make bench      throughput and latency of the main pages under gunicorn (wrk)"
@@ -38,17 +39,14 @@ $(STAMP): pyproject.toml uv.lock
 	"$$uv" sync --frozen --quiet
 	@touch $@
 
+# Production settings (scripts/serve.py): debug off, a secret key kept in .secret_key, hashed
+# and compressed static files, the site's own error pages. Any DJANGO_* variable set wins.
 run: setup
-	@$(PY) manage.py migrate --no-input -v 0
-	@$(PY) manage.py load_content
-	@$(PY) manage.py collectstatic --no-input -v 0
-	@echo
-	@echo "  ML Career Paths: http://127.0.0.1:$(PORT)/"
-	@echo "  Admin user:      .venv/bin/python manage.py createsuperuser"
-	@echo "                   (content editors: see README)"
-	@echo
-	@DJANGO_DEBUG="$${DJANGO_DEBUG:-true}" PORT=$(PORT) exec .venv/bin/gunicorn config.wsgi \
-	    -c gunicorn.conf.py
+	@PORT=$(PORT) exec $(PY) scripts/serve.py
+
+# The developer's variant: debug on, Django's runserver reloading on every code change.
+dev: setup
+	@PORT=$(PORT) exec $(PY) scripts/serve.py --dev
 
 # SQLite: a consistent copy while the site runs. PostgreSQL: see docs/deploy.md (pg_dump).
 backup: setup
