@@ -226,7 +226,7 @@ def _compare_query(request: HttpRequest) -> str | None:
 
 
 @require_safe
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
 @cache_for_visitors(normal_query=_compare_query)
 def compare(request: HttpRequest) -> HttpResponse:
     # One content part for every selection: a part per selection would let the address
@@ -238,7 +238,8 @@ def compare(request: HttpRequest) -> HttpResponse:
         roles = [content["roles"][slug] for slug in selection.slugs]
         context.update(_comparison_context(roles, content["aspects"]))
     template = "careers/compare.html"
-    if request.htmx:
+    # Back and Forward fetch the whole page (the form is not kept in htmx's history cache).
+    if request.htmx and not request.htmx.history_restore_request:
         template += "#comparison"
     return render(request, template, context)
 

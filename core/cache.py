@@ -166,7 +166,9 @@ def cache_for_visitors(view=None, *, normal_query: Callable[[object], str | None
             return view(request, *args, **kwargs)
         address = request.path + (f"?{query}" if query else "")
         address = hashlib.sha256(address.encode()).hexdigest()
-        key = f"page:{content_version(request)}:{int(bool(request.htmx))}:{address}"
+        # An htmx request gets a partial, except htmx restoring history, which gets the page.
+        partial = bool(request.htmx) and not request.htmx.history_restore_request
+        key = f"page:{content_version(request)}:{int(partial)}:{address}"
         cached = caches["pages"].get(key)
         if cached is not None:
             return HttpResponse(cached)

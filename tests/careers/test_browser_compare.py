@@ -2,6 +2,7 @@
 shareable; the page is accessible in both colour modes and usable on a phone."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import assert_no_axe_violations
 from tests.content import load_site_content
@@ -45,7 +46,7 @@ def test_the_back_button_returns_to_the_previous_comparison(content, page):
     page.wait_for_url("**roles=data-engineer**")
     page.go_back()
     page.wait_for_url("**/compare/?roles=data-scientist&roles=ml-engineer")
-    assert "Data Engineer" not in page.locator("#comparison caption").first.inner_text()
+    _wait_for_caption(page, "Data Scientist vs Machine Learning Engineer")
 
 
 def test_without_javascript_the_picker_submits_a_get_form(content, page_without_javascript):
@@ -70,3 +71,57 @@ def test_on_a_phone_the_table_scrolls_inside_the_page(content, page):
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     region = page.locator(".comparison-scroll").first
     assert region.evaluate("el => el.scrollWidth > el.clientWidth")
+
+
+def _ticked(page) -> list[str]:
+    return page.eval_on_selector_all(
+        ".compare-picker input[name=roles]:checked", "boxes => boxes.map(box => box.value)"
+    )
+
+
+def _caption(page) -> str:
+    return page.locator("#comparison caption").first.inner_text()
+
+
+def _wait_for_caption(page, roles: str) -> None:
+    """Back and Forward fetch the page, so the table follows the address a moment later."""
+    expect(page.locator("#comparison caption").first).to_have_text(f"{roles}, aspect by aspect")
+
+
+def test_back_and_forward_keep_the_ticked_boxes_the_table_and_the_address_in_step(content, page):
+    """The page fixture fails the test on any console error, such as a CSP violation."""
+    page.goto("/compare/?roles=data-scientist&roles=ml-engineer")
+    page.get_by_role("checkbox", name="Data Engineer").check()
+    page.wait_for_url("**/compare/?roles=data-engineer&roles=data-scientist&roles=ml-engineer")
+    page.get_by_role("checkbox", name="NLP Engineer").check()
+    page.wait_for_url("**roles=nlp-engineer")
+    three = "Data Engineer vs Data Scientist vs Machine Learning Engineer"
+    assert _caption(page).startswith(three + " vs NLP Engineer")
+
+    page.go_back()
+    page.wait_for_url("**/compare/?roles=data-engineer&roles=data-scientist&roles=ml-engineer")
+    _wait_for_caption(page, three)
+    assert _ticked(page) == ["data-engineer", "data-scientist", "ml-engineer"]
+
+    page.go_back()
+    page.wait_for_url("**/compare/?roles=data-scientist&roles=ml-engineer")
+    _wait_for_caption(page, "Data Scientist vs Machine Learning Engineer")
+    assert _ticked(page) == ["data-scientist", "ml-engineer"]
+
+    page.go_forward()
+    page.wait_for_url("**/compare/?roles=data-engineer&roles=data-scientist&roles=ml-engineer")
+    _wait_for_caption(page, three)
+    assert _ticked(page) == ["data-engineer", "data-scientist", "ml-engineer"]
+
+    # Ticking one more adds it to the comparison shown, and htmx still drives the form.
+    page.get_by_role("checkbox", name="Data Analyst").check()
+    page.wait_for_url(
+        "**/compare/?roles=data-engineer&roles=data-analyst&roles=data-scientist&roles=ml-engineer"
+    )
+    _wait_for_caption(
+        page, "Data Engineer vs Data Analyst vs Data Scientist vs Machine Learning Engineer"
+    )
+    assert _ticked(page) == ["data-engineer", "data-analyst", "data-scientist", "ml-engineer"]
+    assert page.evaluate("document.activeElement.id") == "pick-data-analyst"
+    page.evaluate("0")
+    assert page.console_errors == []

@@ -50,6 +50,21 @@ def test_an_htmx_request_gets_only_the_comparison(client, roles):
     assert "HX-Request" in response["Vary"]
 
 
+def test_htmx_restoring_history_gets_the_whole_page_with_the_boxes_ticked(client, roles):
+    """Back and Forward refetch the page (the form opts out of htmx's history cache), so the
+    form and the table come back together; the partial kept for a swap is not served."""
+    compare(client, "role-0", "role-1", **HTMX)
+    for _ in range(2):  # kept in the page cache, apart from the partial
+        response = compare(
+            client, "role-0", "role-1", **HTMX, HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+        )
+        html = response.content.decode()
+        assert "<html" in html and "Role 0 vs Role 1, aspect by aspect" in html
+        assert html.count('type="checkbox" name="roles"') == 4 and html.count(" checked>") == 2
+        assert 'hx-history="false"' in html
+    assert "HX-History-Restore-Request" in response["Vary"]
+
+
 def test_the_picker_works_without_javascript_as_a_get_form(client, roles):
     html = client.get("/compare/").content.decode()
     assert 'method="get" action="/compare/"' in html
