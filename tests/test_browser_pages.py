@@ -74,15 +74,51 @@ def test_the_skip_link_is_the_first_stop_and_moves_focus_to_the_content(content,
 
 
 def test_the_menu_opens_from_the_keyboard_on_a_phone(content, page):
-    page.set_viewport_size({"width": 360, "height": 740})
+    page.set_viewport_size({"width": 390, "height": 844})
     page.goto("/")
     roles_link = page.get_by_role("navigation", name="Main").get_by_role("link", name="Roles")
     assert not roles_link.is_visible()
-    page.get_by_role("button", name="Show navigation").focus()
+    toggler = page.get_by_role("button", name="Show navigation")
+    assert toggler.bounding_box()["height"] >= 44
+    toggler.focus()
     page.keyboard.press("Enter")
     roles_link.wait_for(state="visible")
     roles_link.click()
     assert page.url.endswith("/roles/")
+
+
+def test_without_javascript_the_menu_reaches_every_section_on_a_phone(
+    content, page_without_javascript
+):
+    page = page_without_javascript
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/")
+    menu = page.get_by_role("navigation", name="Main")
+    assert not menu.get_by_role("button", name="Show navigation").is_visible()
+    for name in ["Roles", "Compare", "Roadmaps", "Quizzes", "Lifecycle", "Skills", "Sign in"]:
+        link = menu.get_by_role("link", name=name, exact=True)
+        assert link.is_visible(), name
+        assert link.bounding_box()["height"] >= 44, name
+    menu.get_by_role("link", name="Skills").click()
+    assert page.url.endswith("/skills/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in").click()
+    assert page.url.endswith("/accounts/login/")
+
+
+def test_the_footer_links_to_the_main_sections(content, page_without_javascript):
+    page = page_without_javascript
+    page.goto("/lifecycle/")
+    footer = page.get_by_role("navigation", name="Site")
+    for name, path in [
+        ("Roles", "/roles/"),
+        ("Compare roles", "/compare/"),
+        ("Roadmaps", "/roadmaps/"),
+        ("Quizzes", "/quizzes/"),
+        ("ML lifecycle", "/lifecycle/"),
+        ("Skills", "/skills/"),
+        ("Study plan", "/plan/"),
+    ]:
+        assert footer.get_by_role("link", name=name, exact=True).get_attribute("href") == path
 
 
 def test_a_learner_goes_from_the_home_page_to_a_role_and_a_skill(content, page):

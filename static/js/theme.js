@@ -6,6 +6,9 @@
   var MODES = ["auto", "light", "dark"];
   var media = window.matchMedia("(prefers-color-scheme: dark)");
 
+  // Scripts run: the menu may fold behind its toggler (site.css shows it open without them).
+  document.documentElement.classList.add("js");
+
   function stored() {
     try {
       var value = localStorage.getItem(KEY);

@@ -160,14 +160,17 @@ def test_the_header_fits_a_phone_and_its_account_links_open_from_the_menu(learne
         nav.get_by_role("link", name="Sign up").wait_for(state="visible")
 
 
-@pytest.mark.parametrize("width", [1200, 1280, 1920])
+@pytest.mark.parametrize("width", [992, 1024, 1200, 1280, 1920])
 def test_the_header_stays_on_one_line_on_wide_screens_when_signed_in(learner, page, width):
     log_in(page)
     page.set_viewport_size({"width": width, "height": 800})
     page.goto("/accounts/profile/")
     nav = page.get_by_role("navigation", name="Main")
     brand = nav.get_by_role("link", name="ML Career Paths").bounding_box()
+    assert not nav.get_by_role("button", name="Show navigation").is_visible()
     for item in [
+        nav.get_by_role("link", name="Skills"),
+        nav.get_by_role("link", name="Review"),
         nav.get_by_role("button", name="Sign out"),
         nav.get_by_role("button", name="Colour mode"),
     ]:
