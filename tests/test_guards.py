@@ -36,3 +36,15 @@ def test_each_app_imports_only_the_layers_below_it():
         [lint_imports, "--no-cache"], cwd=REPO_ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_no_template_comment_spans_lines():
+    """`{# … #}` ends at the line's end: a longer one is printed on the page as text."""
+    templates = Path(__file__).resolve().parent.parent / "templates"
+    broken = [
+        f"{path.relative_to(templates)}:{number}"
+        for path in templates.rglob("*.html")
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if "{#" in line and "#}" not in line.split("{#", 1)[1]
+    ]
+    assert broken == []
