@@ -32,3 +32,14 @@ def assert_no_axe_violations(page, *, context=None, options=None, max_targets: i
             f"      {violation.get('helpUrl', '')}"
         )
     raise AssertionError("\n".join(lines))
+
+
+def sign_up(page, email: str, password: str) -> None:
+    """Sign up through the site's form; the new learner lands on their dashboard."""
+    page.goto("/accounts/signup/")
+    main = page.get_by_role("main")
+    main.get_by_label("Email").fill(email)
+    main.locator("#id_password1").fill(password)
+    main.locator("#id_password2").fill(password)
+    main.get_by_role("button", name="Sign Up").click()
+    page.wait_for_url("**/dashboard/")

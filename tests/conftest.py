@@ -203,3 +203,19 @@ def editor(django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def site_content(transactional_db):
+    """The real content, for browser tests (a live server needs committed rows). allauth's
+    rate limits live in their cache's table, which a flush leaves alone: emptied too."""
+    from django.core.cache import cache, caches
+
+    from tests.content import load_site_content
+
+    caches["pages"].clear()
+    cache.clear()
+    load_site_content()
+    yield
+    caches["pages"].clear()
+    cache.clear()

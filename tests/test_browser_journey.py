@@ -6,10 +6,9 @@ import io
 import json
 
 import pytest
-from django.core.cache import cache, caches
 
 from roadmaps.models import Note, Progress, RoadmapStep
-from tests.content import load_site_content
+from tests.browser import sign_up
 
 pytestmark = pytest.mark.browser
 
@@ -17,29 +16,8 @@ EMAIL = "journey@example.com"
 PASSWORD = "a-long-journey-password"
 
 
-@pytest.fixture
-def content(transactional_db):
-    # allauth's rate limits live in their cache's table, which a flush leaves alone.
-    caches["pages"].clear()
-    cache.clear()
-    load_site_content()
-    yield
-    caches["pages"].clear()
-    cache.clear()
-
-
 def _step(role: str, skill: str) -> RoadmapStep:
     return RoadmapStep.objects.get(level__roadmap__role__slug=role, skill__slug=skill)
-
-
-def _sign_up(page):
-    page.goto("/accounts/signup/")
-    main = page.get_by_role("main")
-    main.get_by_label("Email").fill(EMAIL)
-    main.locator("#id_password1").fill(PASSWORD)
-    main.locator("#id_password2").fill(PASSWORD)
-    main.get_by_role("button", name="Sign Up").click()
-    page.wait_for_url("**/dashboard/")
 
 
 def _sign_in(page):
@@ -62,7 +40,7 @@ def _mark(page, step: RoadmapStep, status: str, *, javascript: bool = True):
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
-def test_the_whole_learner_journey(content, browser, live_server, javascript):
+def test_the_whole_learner_journey(site_content, browser, live_server, javascript):
     context = browser.new_context(base_url=live_server.url, java_script_enabled=javascript)
     context.set_default_timeout(10_000)
     page = context.new_page()
@@ -73,7 +51,7 @@ def test_the_whole_learner_journey(content, browser, live_server, javascript):
 
 
 def _journey(page, *, javascript: bool):
-    _sign_up(page)
+    sign_up(page, EMAIL, PASSWORD)
 
     # Mark a shared skill on one roadmap and another skill on a second roadmap.
     sql_on_ds, sql_on_de = _step("data-scientist", "sql"), _step("data-engineer", "sql")

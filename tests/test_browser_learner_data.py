@@ -5,7 +5,6 @@ scoped sitting, and from the account page's upload form through the preview to t
 import json
 
 import pytest
-from django.core.cache import cache, caches
 
 from accounts.export import account_export
 from careers.models import Skill
@@ -13,22 +12,11 @@ from quizzes.models import Sitting
 from roadmaps.models import Note, Progress, Status
 from roadmaps.services import note_save, progress_set
 from tests.browser import assert_no_axe_violations
-from tests.content import load_site_content
 
 pytestmark = pytest.mark.browser
 
 EMAIL = "carrier@example.com"
 PASSWORD = "a-long-carrying-password"
-
-
-@pytest.fixture
-def content(transactional_db):
-    caches["pages"].clear()
-    cache.clear()
-    load_site_content()
-    yield
-    caches["pages"].clear()
-    cache.clear()
 
 
 def sign_in(page) -> None:
@@ -41,7 +29,7 @@ def sign_in(page) -> None:
 
 
 def test_a_roadmap_level_s_quiz_starts_from_its_link_without_javascript(
-    content, page_without_javascript
+    site_content, page_without_javascript
 ):
     page = page_without_javascript
     page.goto("/roadmaps/data-analyst/")
@@ -59,7 +47,7 @@ def test_a_roadmap_level_s_quiz_starts_from_its_link_without_javascript(
 
 
 def test_the_quiz_page_starts_a_quiz_on_the_skill_picked_without_javascript(
-    content, page_without_javascript
+    site_content, page_without_javascript
 ):
     page = page_without_javascript
     page.goto("/quizzes/knowledge/")
@@ -69,7 +57,7 @@ def test_the_quiz_page_starts_a_quiz_on_the_skill_picked_without_javascript(
     assert page.get_by_role("heading", level=1).inner_text() == "Knowledge quiz: SQL"
 
 
-def test_the_scoped_quiz_pages_have_no_axe_violations(content, page, page_dark):
+def test_the_scoped_quiz_pages_have_no_axe_violations(site_content, page, page_dark):
     for tab in (page, page_dark):
         tab.goto("/quizzes/knowledge/")
         assert_no_axe_violations(tab)
@@ -80,7 +68,7 @@ def test_the_scoped_quiz_pages_have_no_axe_violations(content, page, page_dark):
 
 
 def test_an_export_imports_through_the_account_page_s_form_after_a_preview(
-    content, page, django_user_model, tmp_path
+    site_content, page, django_user_model, tmp_path
 ):
     source = django_user_model.objects.create_user("source", "source@example.com", PASSWORD)
     sql = Skill.objects.get(slug="sql")

@@ -4,11 +4,9 @@ proficiency and note, the goal and its next step, and none of the site's navigat
 or forms."""
 
 import pytest
-from django.core.cache import cache, caches
 
 from roadmaps.models import Proficiency, Progress, RoadmapStep, Status
 from roadmaps.services import follow, note_save, progress_set
-from tests.content import load_site_content
 from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.browser
@@ -20,17 +18,7 @@ NOTE = "Practise window functions on the Chinook sample database."
 
 
 @pytest.fixture
-def content(transactional_db):
-    caches["pages"].clear()
-    cache.clear()
-    load_site_content()
-    yield
-    caches["pages"].clear()
-    cache.clear()
-
-
-@pytest.fixture
-def learner(content, django_user_model):
+def learner(site_content, django_user_model):
     """Done with SQL (familiar with it, by the quizzes, and a note on it), learning Python,
     following the Data Scientist roadmap."""
     user = django_user_model.objects.create_user("printer", EMAIL, PASSWORD)

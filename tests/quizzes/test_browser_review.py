@@ -7,13 +7,11 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.core.cache import cache, caches
 from django.utils import timezone
 
 from quizzes.models import Question, Sitting
 from roadmaps.models import Follow, LearningPlan, Note, Progress, RoadmapStep
-from tests.browser import assert_no_axe_violations
-from tests.content import load_site_content
+from tests.browser import assert_no_axe_violations, sign_up
 
 pytestmark = pytest.mark.browser
 
@@ -22,28 +20,8 @@ PASSWORD = "a-long-reviewing-password"
 ROADMAP = "/roadmaps/data-scientist/"
 
 
-@pytest.fixture
-def content(transactional_db):
-    caches["pages"].clear()
-    cache.clear()
-    load_site_content()
-    yield
-    caches["pages"].clear()
-    cache.clear()
-
-
 def _step(slug: str) -> RoadmapStep:
     return RoadmapStep.objects.get(level__roadmap__role__slug="data-scientist", skill__slug=slug)
-
-
-def _sign_up(page):
-    page.goto("/accounts/signup/")
-    main = page.get_by_role("main")
-    main.get_by_label("Email").fill(EMAIL)
-    main.locator("#id_password1").fill(PASSWORD)
-    main.locator("#id_password2").fill(PASSWORD)
-    main.get_by_role("button", name="Sign Up").click()
-    page.wait_for_url("**/dashboard/")
 
 
 def _answer_review(page, *, fail: str):
@@ -89,8 +67,10 @@ def _learner_data() -> dict:
     }
 
 
-def test_a_learner_reviews_what_they_marked_done_and_takes_it_all_to_a_new_account(content, page):
-    _sign_up(page)
+def test_a_learner_reviews_what_they_marked_done_and_takes_it_all_to_a_new_account(
+    site_content, page
+):
+    sign_up(page, EMAIL, PASSWORD)
     page.goto(ROADMAP)
     page.locator("#follow-button-data-scientist").click()
     page.get_by_role("button", name="Stop following the Data Scientist roadmap").wait_for()
@@ -135,7 +115,7 @@ def test_a_learner_reviews_what_they_marked_done_and_takes_it_all_to_a_new_accou
         page.get_by_role("main").get_by_role("button", name="Delete my account and data").click()
         page.wait_for_url("**/")
         assert not Progress.objects.exists()
-        _sign_up(page)
+        sign_up(page, EMAIL, PASSWORD)
         page.goto("/accounts/profile/")
         page.get_by_label("Your export").set_input_files(
             files=[

@@ -7,31 +7,18 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.core import mail
-from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import Profile
 from roadmaps.models import Follow, LearningPlan, Progress, RoadmapStep, Status
-from tests.browser import assert_no_axe_violations
-from tests.content import load_site_content
+from tests.browser import assert_no_axe_violations, sign_up
 
 pytestmark = pytest.mark.browser
 
 EMAIL = "goals@example.com"
 PASSWORD = "a-long-goals-password"
 ROADMAP = "/roadmaps/data-scientist/"
-
-
-@pytest.fixture
-def content(transactional_db):
-    # allauth's rate limits live in their cache's table, which a flush leaves alone.
-    caches["pages"].clear()
-    cache.clear()
-    load_site_content()
-    yield
-    caches["pages"].clear()
-    cache.clear()
 
 
 def _finish_date(page) -> datetime:
@@ -51,7 +38,7 @@ def _steps(count: int) -> list[RoadmapStep]:
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
 def test_a_visitor_follows_plans_signs_up_and_keeps_it_all(
-    content, browser, live_server, settings, javascript
+    site_content, browser, live_server, settings, javascript
 ):
     settings.SITE_URL = live_server.url  # the digest's links
     context = browser.new_context(base_url=live_server.url, java_script_enabled=javascript)
@@ -95,13 +82,7 @@ def _journey(page, *, javascript: bool):
     assert _finish_date(page) < before
 
     # Signing up keeps the goal and the pace.
-    page.goto("/accounts/signup/")
-    main = page.get_by_role("main")
-    main.get_by_label("Email").fill(EMAIL)
-    main.locator("#id_password1").fill(PASSWORD)
-    main.locator("#id_password2").fill(PASSWORD)
-    main.get_by_role("button", name="Sign Up").click()
-    page.wait_for_url("**/dashboard/")
+    sign_up(page, EMAIL, PASSWORD)
     assert list(Follow.objects.values_list("roadmap__role__slug", flat=True)) == ["data-scientist"]
     assert LearningPlan.objects.get().hours_per_week == 6
 
@@ -138,7 +119,7 @@ def _journey(page, *, javascript: bool):
 
 
 def test_the_goal_pages_have_no_axe_violations_in_light_and_dark_mode(
-    content, page, page_dark, django_user_model
+    site_content, page, page_dark, django_user_model
 ):
     for tab in (page, page_dark):
         tab.goto("/dashboard/")  # signed out: the sign-in page
