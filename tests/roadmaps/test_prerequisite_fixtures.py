@@ -6,11 +6,9 @@ next step never waits on a step further down the same roadmap."""
 from graphlib import CycleError, TopologicalSorter
 
 import pytest
-from django.core.management import call_command
 
 from careers.models import Skill
 from roadmaps.models import RoadmapStep, Stage
-from tests.content import empty_site_content
 
 # Slow: loads the whole content (make test runs it; make test-fast leaves it out).
 pytestmark = pytest.mark.slow
@@ -18,19 +16,8 @@ pytestmark = pytest.mark.slow
 STAGES = list(Stage.values)  # beginner, intermediate, advanced
 
 
-@pytest.fixture(scope="module")
-def content(django_db_setup, django_db_blocker):
-    """Load the content once for the module (each test still runs in a rolled-back
-    transaction), and remove it afterwards so other modules start from an empty database."""
-    with django_db_blocker.unblock():
-        call_command("load_content", verbosity=0)
-    yield
-    with django_db_blocker.unblock():
-        empty_site_content()
-
-
 @pytest.fixture(autouse=True)
-def loaded(content, db):
+def loaded(module_site_content, db):
     """Every test sees the loaded content."""
 
 
