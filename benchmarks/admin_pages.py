@@ -152,7 +152,7 @@ def editor_pages(editor) -> list[tuple[str, str]]:
     from django.contrib import admin
     from django.urls import reverse
 
-    from careers.admin import ROLE_SECTIONS
+    from careers.admin import ROLE_PARTS
     from careers.models import Role, Skill
     from quizzes.models import Quiz
 
@@ -172,8 +172,8 @@ def editor_pages(editor) -> list[tuple[str, str]]:
         for obj in filter(None, objects):
             label = f"{name} change" + (f" {obj.slug}" if every else "")
             pages.append((label, reverse(f"{prefix}_change", args=[obj.pk])))
-            for section in ROLE_SECTIONS if model is Role else ():
-                url = reverse("admin:careers_role_section", args=[obj.pk, section])
+            for section in ROLE_PARTS if model is Role else ():
+                url = reverse("admin:careers_role_part", args=[obj.pk, section])
                 pages.append((f"{name} {section} {obj.slug}", url))
             for part in getattr(model_admin, "parts", {}):
                 url = reverse(f"{prefix}_part", args=[obj.pk, part])

@@ -1,10 +1,6 @@
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.utils import quote, unquote
-from django.db.models import Count, ManyToManyField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponseRedirect
-from django.urls import path, reverse
+from django.db.models import Count, ManyToManyField
 
 from careers.models import (
     AspectValue,
@@ -28,7 +24,7 @@ from careers.models import (
     ToolCategory,
 )
 from careers.resources import SkillResource, ToolResource
-from core.admin import ContentAdmin, ContentInline, page_number
+from core.admin import ContentAdmin, ContentInline, PartPagesMixin
 from core.bulk import ContentImportExportAdmin
 
 
@@ -74,7 +70,7 @@ class AspectValueInline(ContentInline):
 
 
 # A role's longer lists each have a page of their own, so no page holds them all.
-ROLE_SECTIONS = {
+ROLE_PARTS = {
     "skills": ("Skills", RoleSkillInline),
     "tools": ("Tools", RoleToolInline),
     "lists": ("Responsibilities, tasks and reasons", RolePointInline),
@@ -83,7 +79,7 @@ ROLE_SECTIONS = {
 
 
 @admin.register(Role)
-class RoleAdmin(ContentAdmin):
+class RoleAdmin(PartPagesMixin, ContentAdmin):
     list_display = ["name", "kind", "status", "last_reviewed", "position", "salary_range_label"]
     list_editable = ["position"]
     list_filter = ["kind", "status"]
@@ -99,9 +95,8 @@ class RoleAdmin(ContentAdmin):
     inlines = [
         RoleStageInline,
         CareerLevelInline,
-        *(inline for _, inline in ROLE_SECTIONS.values()),
+        *(inline for _, inline in ROLE_PARTS.values()),
     ]
-    change_form_template = "admin/careers/role/change_form.html"
     fieldsets = [
         (None, {"fields": ["name", "short_name", "slug", "kind", "position", "icon"]}),
         ("Publishing", {"fields": ["status", "last_reviewed"]}),
@@ -126,92 +121,8 @@ class RoleAdmin(ContentAdmin):
         ("Illustration", {"fields": ["diagram"]}),
     ]
 
-    def get_urls(self):
-        opts = self.opts
-        section = path(
-            "<path:object_id>/change/<slug:section>/",
-            self.admin_site.admin_view(self.section_view),
-            name=f"{opts.app_label}_{opts.model_name}_section",
-        )
-        return [section, *super().get_urls()]
-
-    def section_view(self, request, object_id, section):
-        """One of a role's longer lists on a change page of its own."""
-        if section not in ROLE_SECTIONS:
-            raise Http404("No such part of a role.")
-        request.role_section = section
-        role = self.get_object(request, unquote(object_id))
-        label, inline = ROLE_SECTIONS[section]
-        links = self.section_links(request, object_id, section)
-        rows = next((link["rows"] for link in links if link["current"]), 0)
-        size = inline.rows_per_page
-        request.inline_page = page = page_number(request, rows, size)
-        pages = [
-            {"number": n, "first": (n - 1) * size + 1, "last": min(n * size, rows)}
-            for n in range(1, -(-rows // size) + 1)
-        ]
-        context = {
-            "title": f"{label} of {role}" if role else label,
-            "role_sections": links,
-            "section_pages": pages if len(pages) > 1 else [],
-            "section_page": page,
-        }
-        return self.changeform_view(request, object_id, extra_context=context)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        context = {**(extra_context or {}), "role_sections": self.section_links(request, object_id)}
-        return super().change_view(request, object_id, form_url, context)
-
-    def get_inlines(self, request, obj):
-        section = getattr(request, "role_section", None)
-        if section:
-            return [ROLE_SECTIONS[section][1]]
-        return [RoleStageInline, CareerLevelInline]
-
-    def get_fieldsets(self, request, obj=None):
-        if getattr(request, "role_section", None):
-            return []
-        return super().get_fieldsets(request, obj)
-
-    def get_prepopulated_fields(self, request, obj=None):
-        if getattr(request, "role_section", None):
-            return {}
-        return super().get_prepopulated_fields(request, obj)
-
-    def section_links(self, request, object_id, current: str = "") -> list[dict]:
-        """The role's main page and each of its parts, with their rows counted in one query."""
-        rows = {
-            section: Coalesce(
-                Subquery(
-                    inline.model.objects.filter(role=OuterRef("pk"))
-                    .order_by()
-                    .values("role")
-                    .annotate(n=Count("pk"))
-                    .values("n")
-                ),
-                0,
-            )
-            for section, (_, inline) in ROLE_SECTIONS.items()
-        }
-        role = self.get_object(request, unquote(object_id))
-        if role is None:  # the admin answers for an unknown or malformed id itself
-            return []
-        counts = Role.objects.filter(pk=role.pk).values(**rows).get()
-        main = reverse("admin:careers_role_change", args=[object_id])
-        links = [{"label": "The role", "url": main, "rows": None, "current": not current}]
-        for section, (label, _) in ROLE_SECTIONS.items():
-            url = reverse("admin:careers_role_section", args=[object_id, section])
-            links.append(
-                {"label": label, "url": url, "rows": counts[section], "current": section == current}
-            )
-        return links
-
-    def response_change(self, request, obj):
-        # "Save" on a part of the role goes back to the role, not to the list of roles.
-        if getattr(request, "role_section", None) and "_save" in request.POST:
-            super().response_change(request, obj)  # its message
-            return HttpResponseRedirect(reverse("admin:careers_role_change", args=[quote(obj.pk)]))
-        return super().response_change(request, obj)
+    # The role's longer lists each have a change page of their own (core.admin.PartPagesMixin).
+    parts = ROLE_PARTS
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("levels")

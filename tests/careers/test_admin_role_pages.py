@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from careers.admin import ROLE_SECTIONS
+from careers.admin import ROLE_PARTS
 from careers.models import Role, RoleSkill
 from tests.content import admin_form_data, build_content, load_site_content
 from tests.html import select, select_one, text
@@ -24,7 +24,7 @@ def _queries(client, url) -> int:
 
 def _pages(role) -> list[str]:
     return [reverse("admin:careers_role_change", args=[role.pk])] + [
-        reverse("admin:careers_role_section", args=[role.pk, section]) for section in ROLE_SECTIONS
+        reverse("admin:careers_role_part", args=[role.pk, section]) for section in ROLE_PARTS
     ]
 
 
@@ -51,14 +51,14 @@ def test_the_role_page_stays_small_with_the_real_content(editor_client):
 def test_the_role_page_links_to_each_of_its_parts_with_their_sizes(editor_client):
     role = build_content()[0]
     html = editor_client.get(reverse("admin:careers_role_change", args=[role.pk])).content
-    skills = reverse("admin:careers_role_section", args=[role.pk, "skills"])
-    link = select_one(html, f'nav.role-sections a[href="{skills}"]')
+    skills = reverse("admin:careers_role_part", args=[role.pk, "skills"])
+    link = select_one(html, f'nav.content-parts a[href="{skills}"]')
     assert text(link) == f"Skills ({role.role_skills.count()})"
 
 
 def test_an_editor_changes_one_skill_of_a_role_on_its_skills_page(editor_client):
     role = build_content()[0]
-    url = reverse("admin:careers_role_section", args=[role.pk, "skills"])
+    url = reverse("admin:careers_role_part", args=[role.pk, "skills"])
     data = admin_form_data(editor_client.get(url))
     link = role.role_skills.order_by("pk").first()
     index = next(
@@ -78,5 +78,5 @@ def test_an_editor_changes_one_skill_of_a_role_on_its_skills_page(editor_client)
 
 def test_an_unknown_part_of_a_role_is_not_found(editor_client):
     role = build_content()[0]
-    url = reverse("admin:careers_role_section", args=[role.pk, "nothing"])
+    url = reverse("admin:careers_role_part", args=[role.pk, "nothing"])
     assert editor_client.get(url).status_code == 404

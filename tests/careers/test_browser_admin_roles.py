@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 
-from careers.admin import ROLE_SECTIONS
+from careers.admin import ROLE_PARTS
 from careers.models import Role
 from tests.content import load_site_content
 
@@ -30,7 +30,7 @@ def editor_page(transactional_db, page):
 def test_no_role_page_scrolls_sideways_at_1280_pixels(editor_page):
     role = Role.objects.get(slug="data-engineer")
     urls = [reverse("admin:careers_role_change", args=[role.pk])] + [
-        reverse("admin:careers_role_section", args=[role.pk, section]) for section in ROLE_SECTIONS
+        reverse("admin:careers_role_part", args=[role.pk, section]) for section in ROLE_PARTS
     ]
     for url in urls:
         editor_page.goto(url)
@@ -41,7 +41,7 @@ def test_no_role_page_scrolls_sideways_at_1280_pixels(editor_page):
 def test_an_editor_changes_a_skill_on_the_roles_skills_page(editor_page):
     role = Role.objects.get(slug="nlp-engineer")
     editor_page.goto(reverse("admin:careers_role_change", args=[role.pk]))
-    editor_page.locator("nav.role-sections").get_by_role("link", name="Skills").click()
+    editor_page.locator("nav.content-parts").get_by_role("link", name="Skills").click()
     editor_page.locator("#id_role_skills-0-detail").fill("expert level")
     editor_page.get_by_role("button", name="Save", exact=True).click()
     editor_page.get_by_text("was changed successfully").wait_for()

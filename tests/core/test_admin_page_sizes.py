@@ -9,7 +9,7 @@ from django.db.models import Count, IntegerField, Value
 from django.db.models.functions import Coalesce, Length
 from django.urls import reverse
 
-from careers.admin import ROLE_SECTIONS, RoleAdmin
+from careers.admin import ROLE_PARTS, RoleAdmin
 from tests.content import load_site_content
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +65,7 @@ def change_pages(model_admin, obj) -> list[str]:
     pages = [change]
     if isinstance(model_admin, RoleAdmin):
         pages += [
-            reverse("admin:careers_role_section", args=[obj.pk, part]) for part in ROLE_SECTIONS
+            reverse("admin:careers_role_part", args=[obj.pk, part]) for part in ROLE_PARTS
         ]
     for part in getattr(model_admin, "parts", {}):
         pages.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_part", args=[obj.pk, part]))

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 
-from careers.admin import ROLE_SECTIONS
+from careers.admin import ROLE_PARTS
 from careers.models import Role, Tool
 from quizzes.models import Quiz
 from tests.browser import assert_no_axe_violations
@@ -48,7 +48,7 @@ def admin_pages() -> list[str]:
     return [
         reverse("admin:index"),
         reverse("admin:careers_role_change", args=[role.pk]),
-        *(reverse("admin:careers_role_section", args=[role.pk, part]) for part in ROLE_SECTIONS),
+        *(reverse("admin:careers_role_part", args=[role.pk, part]) for part in ROLE_PARTS),
         reverse("admin:quizzes_quiz_change", args=[quiz.pk]),
         reverse("admin:quizzes_quiz_part", args=[quiz.pk, "questions"]),
         reverse("admin:careers_tool_changelist"),

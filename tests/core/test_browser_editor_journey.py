@@ -71,7 +71,7 @@ def test_an_editor_edits_a_role_undoes_it_from_history_and_imports_tools(
     shown_ms = (time.perf_counter() - started) * 1000
 
     # One of its skills, on the role's skills page.
-    page.locator("nav.role-sections").get_by_role("link", name="Skills").click()
+    page.locator("nav.content-parts").get_by_role("link", name="Skills").click()
     python = page.locator("tr.form-row").filter(
         has=page.locator('.select2-selection__rendered[title="Python"]')
     )
