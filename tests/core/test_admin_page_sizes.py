@@ -64,9 +64,7 @@ def change_pages(model_admin, obj) -> list[str]:
     change = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
     pages = [change]
     if isinstance(model_admin, RoleAdmin):
-        pages += [
-            reverse("admin:careers_role_part", args=[obj.pk, part]) for part in ROLE_PARTS
-        ]
+        pages += [reverse("admin:careers_role_part", args=[obj.pk, part]) for part in ROLE_PARTS]
     for part in getattr(model_admin, "parts", {}):
         pages.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_part", args=[obj.pk, part]))
     return pages
