@@ -77,11 +77,27 @@ def scratch_database(*, database_url: str | None = None) -> Iterator[dict]:
         yield env
     finally:
         if dropped:
-            import psycopg
-
-            with psycopg.connect(dropped[0], autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{dropped[1]}" WITH (FORCE)')
+            drop_database(*dropped)
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def drop_database(server_url: str, name: str, *, patience: float = 30.0) -> None:
+    """Drop a scratch database, waiting out the autovacuum worker a busy one attracts.
+
+    `WITH (FORCE)` ends the site's own connections, but PostgreSQL before 18 refuses to end an
+    autovacuum worker for a role without `pg_signal_backend`; the worker finishes in moments."""
+    import psycopg
+
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            with psycopg.connect(server_url, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except psycopg.errors.InsufficientPrivilege:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
 
 
 def _run_env(env: dict) -> dict:
