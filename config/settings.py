@@ -6,11 +6,13 @@ to start without DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
 
 import os
 import re
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -205,6 +207,21 @@ if os.environ.get("DJANGO_EMAIL_HOST"):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
+
+# Where the accessibility statement (/accessibility/) asks visitors to report a problem: an
+# email address or a web page (a contact form, an issue tracker) of whoever runs this site.
+# Unset, the address the site's emails come from, the one address learners already have.
+ACCESSIBILITY_CONTACT = (
+    os.environ.get("DJANGO_ACCESSIBILITY_CONTACT") or parseaddr(DEFAULT_FROM_EMAIL)[1]
+)
+if not re.fullmatch(r"https?://[^\s/?#]+\S*", ACCESSIBILITY_CONTACT):
+    try:
+        validate_email(ACCESSIBILITY_CONTACT)
+    except ValidationError:
+        raise ImproperlyConfigured(
+            f"DJANGO_ACCESSIBILITY_CONTACT must be an email address or an http(s) address, "
+            f"not {ACCESSIBILITY_CONTACT!r} (unset, it is DJANGO_DEFAULT_FROM_EMAIL's address)"
+        ) from None
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("roadmaps.urls")),
     path("", include("quizzes.urls")),
     path("healthz", core_views.healthz, name="healthz"),
+    path("accessibility/", core_views.accessibility, name="accessibility"),
     path("dashboard/", accounts_views.dashboard, name="dashboard"),
     path("plan/", roadmaps_views.plan, name="plan"),
     path("admin/statistics/", roadmaps_views.learner_statistics, name="learner_statistics"),

@@ -1,3 +1,6 @@
+from urllib.parse import quote
+
+from django.conf import settings
 from django.contrib import admin
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +21,18 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return HttpResponse("database unavailable", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_safe
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement. Not in the visitors' page cache: it shows a setting (where
+    to report a problem), not content, and renders without a query."""
+    contact = settings.ACCESSIBILITY_CONTACT
+    if contact.startswith(("http://", "https://")):
+        url = contact
+    else:
+        url = f"mailto:{contact}?subject={quote('Accessibility problem on ML Career Paths')}"
+    return render(request, "core/accessibility.html", {"contact": contact, "contact_url": url})
 
 
 def _is_admin(request: HttpRequest) -> bool:

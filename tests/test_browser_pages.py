@@ -23,6 +23,7 @@ PAGES = [
     "/lifecycle/",
     "/skills/",
     "/skills/sql/",
+    "/accessibility/",
     "/roles/no-such-role/",
 ]
 

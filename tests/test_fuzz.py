@@ -359,6 +359,7 @@ def real_pages(content: Content, saved: Saved) -> dict[str, list[str]]:
         "quizzes:quiz_list",
         "quizzes:sitting_history",
         "healthz",
+        "accessibility",
         "learner_statistics",
         "accounts:profile",
         "accounts:export_json",
