@@ -82,7 +82,8 @@ fmt: setup
 	@.venv/bin/ruff format .
 	@.venv/bin/ruff check --fix .
 
-# Every diagram at 360 and 1280 px, light and dark, from a scratch database (gitignored).
+# Every diagram at 360 and 1280 px and every main page at 390 and 1280 px, light and dark,
+# from a scratch database, into screenshots/ (gitignored).
 .PHONY: screenshots
 screenshots: setup
 	@chromium=$$(bash scripts/ensure-chromium); \

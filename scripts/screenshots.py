@@ -1,9 +1,11 @@
-"""Screenshots of every diagram at 360 and 1280 px wide, light and dark, into screenshots/.
+"""Screenshots of every diagram at 360 and 1280 px wide, and of every main page (whole, top to
+bottom) at 390 and 1280 px, light and dark, into screenshots/ and screenshots/pages/.
 
 Runs the site on a scratch SQLite database with the content loaded and a signed-in learner who
-has some progress (for the roadmap timeline), then drives Chromium with Playwright. The browser
-is $PLAYWRIGHT_CHROMIUM_EXECUTABLE or what scripts/ensure-chromium finds. `make screenshots`;
-`python scripts/screenshots.py dashboard stage-map` for just some of them.
+follows a roadmap and has some progress (for the roadmap timeline, the plan and the dashboard),
+then drives Chromium with Playwright. The browser is $PLAYWRIGHT_CHROMIUM_EXECUTABLE or what
+scripts/ensure-chromium finds. `make screenshots`; `python scripts/screenshots.py dashboard
+home` for just some of them by name, `diagrams` or `pages` for one kind.
 """
 
 import os
@@ -36,6 +38,23 @@ TARGETS = [
     ("comparison-matrix", f"/compare/?{CORE_FOUR}", ".role-matrix", False),
     ("role-salaries", "/roles/", ".role-salaries", False),
 ]
+PAGE_WIDTHS = [390, 1280]
+# (file name, path, signed in?): the main pages, each shot whole.
+PAGES = [
+    ("home", "/", False),
+    ("roles", "/roles/", False),
+    ("role", "/roles/data-scientist/", False),
+    ("lifecycle", "/lifecycle/", False),
+    ("skills", "/skills/", False),
+    ("skill", "/skills/sql/", False),
+    ("compare", f"/compare/?{CORE_FOUR}", False),
+    ("roadmaps", "/roadmaps/", False),
+    ("roadmap", "/roadmaps/data-scientist/", True),
+    ("quizzes", "/quizzes/", False),
+    ("career-fit", "/quizzes/career-fit/", False),
+    ("plan", "/plan/", True),
+    ("my-dashboard", "/dashboard/", True),
+]
 
 
 def chromium() -> str:
@@ -62,7 +81,7 @@ def prepare_database(env: dict) -> str:
     from django.test import Client
 
     from roadmaps.models import Roadmap, Status
-    from roadmaps.services import progress_set
+    from roadmaps.services import follow, plan_save, progress_set
 
     call_command("migrate", verbosity=0, interactive=False)
     try:
@@ -80,6 +99,8 @@ def prepare_database(env: dict) -> str:
     for step, status in [*zip(steps, plan, strict=False), *((s, Status.DONE) for s in branch)]:
         kind = "project" if step.project_id else "skill"
         progress_set(user=learner, status=status, **{kind: step.target})
+    follow(user=learner, roadmap=roadmap)
+    plan_save(user=learner, hours_per_week=8, target_date=None)
     client = Client()
     client.force_login(learner)
     return client.cookies["sessionid"].value
@@ -102,41 +123,61 @@ def wait_for(url: str, seconds: float = 30) -> None:
     sys.exit(f"The site did not answer at {url}")
 
 
+def _open(context, path: str, width: int, problems: list[str]):
+    """A tab on the path; overflow sideways and console errors (CSP ones too) are problems."""
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m, e=errors: m.type == "error" and e.append(m.text))
+    page.goto(path)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    if overflow > 0:
+        problems.append(f"{path} at {width}px is {overflow}px too wide")
+    problems.extend(f"{path}: console error: {error}" for error in errors)
+    return page
+
+
+def _wanted(name: str, kind: str, only: list[str]) -> bool:
+    return not only or name in only or kind in only
+
+
 def shoot(base_url: str, session_key: str, only: list[str]) -> list[str]:
     from playwright.sync_api import sync_playwright
 
     problems = []
-    OUT.mkdir(exist_ok=True)
+    (OUT / "pages").mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=chromium(), headless=True, args=CHROMIUM_ARGS
         )
         for mode in MODES:
-            for width in WIDTHS:
+            for width in sorted({*WIDTHS, *PAGE_WIDTHS}):
+                viewport = {"width": width, "height": 900}
                 context = browser.new_context(
-                    base_url=base_url,
-                    viewport={"width": width, "height": 900},
-                    color_scheme=mode,
+                    base_url=base_url, viewport=viewport, color_scheme=mode
                 )
                 context.add_cookies([{"name": "sessionid", "value": session_key, "url": base_url}])
                 anonymous = browser.new_context(
-                    base_url=base_url, viewport={"width": width, "height": 900}, color_scheme=mode
+                    base_url=base_url, viewport=viewport, color_scheme=mode
                 )
-                for name, path, selector, signed_in in TARGETS:
-                    if only and name not in only:
-                        continue
-                    page = (context if signed_in else anonymous).new_page()
-                    errors = []
-                    page.on("console", lambda m, e=errors: m.type == "error" and e.append(m.text))
-                    page.goto(path)
-                    overflow = page.evaluate(
-                        "document.documentElement.scrollWidth - window.innerWidth"
-                    )
-                    if overflow > 0:
-                        problems.append(f"{path} at {width}px is {overflow}px too wide")
-                    problems.extend(f"{path}: console error: {error}" for error in errors)
-                    target = OUT / f"{name}-{width}-{mode}.png"
-                    page.locator(selector).first.screenshot(path=target)
+                shots = []
+                if width in WIDTHS:
+                    shots += [
+                        (OUT / f"{name}-{width}-{mode}.png", path, selector, signed_in)
+                        for name, path, selector, signed_in in TARGETS
+                        if _wanted(name, "diagrams", only)
+                    ]
+                if width in PAGE_WIDTHS:
+                    shots += [
+                        (OUT / "pages" / f"{name}-{width}-{mode}.png", path, None, signed_in)
+                        for name, path, signed_in in PAGES
+                        if _wanted(name, "pages", only)
+                    ]
+                for target, path, selector, signed_in in shots:
+                    page = _open(context if signed_in else anonymous, path, width, problems)
+                    if selector:
+                        page.locator(selector).first.screenshot(path=target)
+                    else:
+                        page.screenshot(path=target, full_page=True)
                     print(f"  {target.relative_to(ROOT)}")
                     page.close()
                 context.close()
