@@ -89,6 +89,12 @@ screenshots: setup
 	@chromium=$$(bash scripts/ensure-chromium); \
 	PLAYWRIGHT_CHROMIUM_EXECUTABLE=$$chromium $(PY) scripts/screenshots.py
 
+# The README's three screenshots, kept in docs/screenshots/: retake them when the look changes.
+.PHONY: readme-screenshots
+readme-screenshots: setup
+	@chromium=$$(bash scripts/ensure-chromium); \
+	PLAYWRIGHT_CHROMIUM_EXECUTABLE=$$chromium $(PY) scripts/readme_screenshots.py
+
 # Leaves db.sqlite3 alone: it holds the local site's data.
 clean:
 	rm -rf staticfiles .pytest_cache .ruff_cache test-results $(STAMP)
