@@ -259,26 +259,29 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         for roadmap in visible_roadmaps(request)
         if roadmap.slug not in goals
     ]
-    recent = (
-        Progress.objects.for_user(request.user)
+    recent = [
+        (skill or project, Status(status).label.lower(), updated_at)
+        for skill, project, status, updated_at in Progress.objects.for_user(request.user)
         .started()
-        .select_related("skill", "project")
-        .order_by("-updated_at")[:RECENT_ACTIVITY]
-    )
+        .order_by("-updated_at")
+        .values_list("skill__name", "project__name", "status", "updated_at")[:RECENT_ACTIVITY]
+    ]
     history = list(Sitting.objects.history_for(request.user)[: HISTORY_PAGE_SIZE + 1])
     today = timezone.localdate()
-    names = {
-        step.skill.slug: step.skill.name
-        for roadmap in visible_roadmaps(request)
-        for step in roadmap.steps()
-        if step.skill_id
-    }
     due = sorted(
-        (state.review_due, names.get(slug, slug))
+        (state.review_due, slug)
         for (kind, slug), state in states.items()
         if kind == "skill" and state.status == Status.DONE and state.review_due
         if state.review_due <= today
     )
+    if due:
+        names = {
+            step.skill.slug: step.skill.name
+            for roadmap in visible_roadmaps(request)
+            for step in roadmap.steps()
+            if step.skill_id
+        }
+        due = [(when, names.get(slug, slug)) for when, slug in due]
     return render(
         request,
         "accounts/dashboard.html",

@@ -10,8 +10,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
-from django.urls import reverse
 
+from core.links import content_url
 from core.models import (
     NaturalKeyModel,
     NaturalKeyQuerySet,
@@ -74,7 +74,7 @@ class LifecycleStage(NaturalKeyModel):
         return f"{self.number}. {self.name}"
 
     def get_absolute_url(self):
-        return reverse("careers:lifecycle") + f"#stage-{self.slug}"
+        return content_url("careers:lifecycle") + f"#stage-{self.slug}"
 
 
 # --- Roles -------------------------------------------------------------------------------
@@ -165,7 +165,7 @@ class Role(NaturalKeyModel, Publishable):
         return self.kind == self.Kind.CORE
 
     def get_absolute_url(self):
-        return reverse("careers:role_detail", args=[self.slug])
+        return content_url("careers:role_detail", self.slug)
 
     @property
     def progression(self) -> list[str]:
@@ -296,7 +296,7 @@ class Skill(NaturalKeyModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("careers:skill_detail", args=[self.slug])
+        return content_url("careers:skill_detail", self.slug)
 
     def clean(self):
         refuse_other_spelling(self, Skill.objects.all())

@@ -17,6 +17,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from careers.models import Role, Skill
+from core.links import content_url
 from core.models import (
     NaturalKeyModel,
     NaturalKeyQuerySet,
@@ -65,7 +66,7 @@ class Quiz(NaturalKeyModel, Publishable):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("quizzes:quiz_detail", args=[self.slug])
+        return content_url("quizzes:quiz_detail", self.slug)
 
     @property
     def is_knowledge(self) -> bool:

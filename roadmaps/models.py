@@ -7,6 +7,7 @@ roadmaps never orphans a learner's progress.
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import NamedTuple
 
 from django.conf import settings
@@ -14,10 +15,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Prefetch, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from careers.models import Role, Skill
+from core.links import content_url
 from core.models import (
     ContentStatus,
     NaturalKeyModel,
@@ -78,13 +79,14 @@ class Tally:
     learning: int
 
     @classmethod
-    def of(cls, steps, statuses: dict) -> "Tally":
+    def of(cls, target_keys, statuses: dict) -> "Tally":
+        """The tally of the steps recording progress against `target_keys`."""
         counts = dict.fromkeys(Status.values, 0)
-        total = 0
-        for step in steps:
-            total += 1
-            counts[statuses.get(step.target_key, Status.NOT_STARTED)] += 1
-        return cls(total, counts[Status.DONE], counts[Status.SKIPPED], counts[Status.LEARNING])
+        for key in target_keys:
+            counts[statuses.get(key, Status.NOT_STARTED)] += 1
+        return cls(
+            len(target_keys), counts[Status.DONE], counts[Status.SKIPPED], counts[Status.LEARNING]
+        )
 
     @property
     def percent_done(self) -> int:
@@ -123,7 +125,7 @@ class Roadmap(NaturalKeyModel, Publishable):
         return f"{self.role.name} roadmap"
 
     def get_absolute_url(self):
-        return reverse("roadmaps:roadmap_detail", args=[self.role.slug])
+        return content_url("roadmaps:roadmap_detail", self.role.slug)
 
     natural_key = natural_key_after("careers.role")
 
@@ -151,8 +153,14 @@ class Roadmap(NaturalKeyModel, Publishable):
         """All steps, from the prefetched levels."""
         return [step for level in self.levels.all() for step in level.steps.all()]
 
+    @cached_property
+    def target_keys(self) -> tuple[tuple[str, str], ...]:
+        """What each step records progress against, in order: worked out once for a roadmap
+        from the content cache, then shared by every tally of every request."""
+        return tuple(step.target_key for step in self.steps())
+
     def progress_for(self, statuses: dict) -> Tally:
-        return Tally.of(self.steps(), statuses)
+        return Tally.of(self.target_keys, statuses)
 
 
 class RoadmapLevel(NaturalKeyModel):
@@ -187,8 +195,13 @@ class RoadmapLevel(NaturalKeyModel):
         """The steps of the role's own branch at this stage (from the prefetch)."""
         return [step for step in self.steps.all() if step.is_specialization]
 
+    @cached_property
+    def target_keys(self) -> tuple[tuple[str, str], ...]:
+        """What each step records progress against (see `Roadmap.target_keys`)."""
+        return tuple(step.target_key for step in self.steps.all())
+
     def progress_for(self, statuses: dict) -> Tally:
-        return Tally.of(self.steps.all(), statuses)
+        return Tally.of(self.target_keys, statuses)
 
     @property
     def hours(self) -> int:
