@@ -9,10 +9,13 @@ from itertools import groupby
 
 from django import template
 
-from careers.diagrams import illustrations, matrix, salaries, team
+from careers.diagrams import illustrations, matrix, role_color, salaries, team
 from careers.models import TeamHandoff, TeamMember
 
 register = template.Library()
+
+# The class that gives a role its colour, as in the diagrams: `class="{{ role|role_color }}"`.
+register.filter("role_color", role_color)
 
 
 @register.inclusion_tag("diagrams/team_structure.html", takes_context=True)
