@@ -23,11 +23,28 @@ from core.models import (
 
 class Source(models.TextChoices):
     """Where a fact comes from. The two course documents sometimes disagree; the site shows
-    both, so facts that differ carry their source."""
+    both, so facts that differ carry their source. The labels are the names visitors read
+    (the footer's Sources note says which document each one is)."""
 
-    NOTES = "notes", "Role study notes"
-    CHAPTER = "chapter", "Career paths chapter"
+    NOTES = "notes", "Role guide"
+    CHAPTER = "chapter", "Career paths overview"
     SITE = "site", "Written for this site"
+
+
+class RoleIcon(models.TextChoices):
+    """The pictures in static/img/role-icons.svg, one <symbol> per value (drawn by the site,
+    so they show without an emoji font)."""
+
+    DATABASE = "database", "Database"
+    BAR_CHART = "bar-chart", "Bar chart"
+    MICROSCOPE = "microscope", "Microscope"
+    GEAR = "gear", "Gear"
+    CYCLE = "cycle", "Cycle arrows"
+    FLASK = "flask", "Flask"
+    EYE = "eye", "Eye"
+    SPEECH = "speech", "Speech bubble"
+    COMPASS = "compass", "Compass"
+    PEOPLE = "people", "People"
 
 
 def salary_text(low: int, high: int, open_ended: bool) -> str:
@@ -104,7 +121,10 @@ class Role(NaturalKeyModel, Publishable):
     kind = models.CharField(max_length=12, choices=Kind, default=Kind.CORE)
     position = models.PositiveSmallIntegerField(default=0, help_text="Order among all roles.")
     icon = models.CharField(
-        max_length=8, blank=True, help_text="A short symbol shown beside the name (decorative)."
+        max_length=20,
+        choices=RoleIcon,
+        blank=True,
+        help_text="The picture shown beside the role's name wherever it appears (decorative).",
     )
     tagline = models.CharField(
         max_length=200, blank=True, help_text="The one-line quote that sums up the role."
@@ -115,7 +135,7 @@ class Role(NaturalKeyModel, Publishable):
     overview = models.TextField(help_text="What the role is, in a short paragraph.")
     focus = models.CharField(max_length=200, blank=True, help_text="The role's focus, in a line.")
     core_responsibility = models.TextField(
-        blank=True, help_text="The core responsibility as the role study notes state it."
+        blank=True, help_text="The core responsibility as the role guide states it."
     )
     team_responsibility = models.CharField(
         max_length=60, blank=True, help_text='Its job in the ML team, e.g. "Deploy & Scale".'
@@ -128,7 +148,7 @@ class Role(NaturalKeyModel, Publishable):
     )
     progression_notes = models.TextField(
         blank=True,
-        help_text="The study notes' career progression, one title per line (junior first).",
+        help_text="The role guide's career progression, one title per line (junior first).",
     )
     other_collaborators = models.CharField(
         max_length=200,

@@ -1,12 +1,15 @@
 from functools import lru_cache
 
 from django import template
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
 from careers.charts import salary_bars
+from careers.models import RoleIcon
 
 register = template.Library()
 
@@ -35,3 +38,18 @@ def salary_chart(levels, caption: str, top: int | None = None, show_role: bool =
 @register.filter
 def get_item(mapping: dict, key):
     return mapping.get(key)
+
+
+@register.simple_tag
+def role_icon(name: str, css_class: str = "") -> str:
+    """The role's picture from the site's sprite, sized to the text (1em) and drawn in its
+    colour; nothing for a blank or unknown name. Decorative: the role's name is beside it."""
+    if name not in RoleIcon.values:
+        return ""
+    return format_html(
+        '<svg class="role-icon{}" width="1em" height="1em" aria-hidden="true" focusable="false">'
+        '<use href="{}#{}"></use></svg>',
+        f" {css_class}" if css_class else "",
+        static("img/role-icons.svg"),
+        name,
+    )

@@ -2,7 +2,7 @@ import pytest
 
 from careers.models import CareerLevel, Diagram, Role
 from tests.content import build_content
-from tests.html import select
+from tests.html import select, select_one, text
 
 pytestmark = pytest.mark.django_db
 
@@ -86,11 +86,11 @@ def test_the_role_page_shows_everything_about_the_role(client):
     assert "salary-chart" in html and "<svg" in html
 
 
-def test_the_role_page_shows_both_documents_tool_lists(client):
+def test_the_role_page_shows_both_documents_tool_lists_under_their_names(client):
     role = build_content()[0]
     html = client.get(role.get_absolute_url()).content.decode()
-    assert "As the role study notes list them" in html
-    assert "As the career paths chapter list them" in html
+    headings = [text(h3) for h3 in select(select_one(html, "section[aria-labelledby=tools]"), "h3")]
+    assert headings == ["Career paths overview", "Role guide"]
 
 
 def test_only_the_page_of_the_role_whose_diagram_it_is_explains_oltp_and_olap(client):
