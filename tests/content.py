@@ -8,6 +8,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection
+from reversion.models import Revision
 
 from careers.models import (
     AspectValue,
@@ -254,6 +255,8 @@ def load_site_content() -> None:
 
 def empty_site_content() -> None:
     """Delete every content row (the many-to-many links first, then each model after what
-    points at it), so a module that loaded the real content leaves an empty database."""
+    points at it), so a module that loaded the real content leaves an empty database: their
+    saved versions too, which would otherwise read as deleted content to later tests."""
     for model in reversed(_content_models()):
         model._base_manager.all().delete()
+    Revision.objects.all().delete()

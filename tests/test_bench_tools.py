@@ -2,7 +2,6 @@
 and multiplying the real content (benchmarks/content_scale.py) into pages that still work."""
 
 import pytest
-from django.core.management import call_command
 
 from benchmarks.bench import (
     Measurement,
@@ -17,6 +16,7 @@ from benchmarks.content_scale import multiply_content
 from careers.models import Role, RoleSkill, RoleTool, Skill
 from core.models import ContentVersion
 from roadmaps.models import Project, RoadmapStep
+from tests.content import load_site_content
 
 # Real `wrk --latency` output, captured from wrk 4.1.0 (Debian) against the site's /healthz.
 WRK_CLEAN = """\
@@ -167,7 +167,7 @@ def test_targets_are_judged_against_healthz_and_the_unscaled_run():
 
 @pytest.fixture
 def real_content(db):
-    call_command("load_content", verbosity=0)
+    load_site_content()
 
 
 def _data_scientist_steps() -> int:

@@ -45,7 +45,6 @@ from django.contrib import admin
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
@@ -65,6 +64,7 @@ from quizzes.services import answer_record, sitting_start
 from roadmaps.models import Note, Progress, Roadmap, RoadmapStep, Status
 from roadmaps.services import note_save, progress_set
 from tests.conftest import PASSWORD
+from tests.content import load_site_content
 
 # Slow: loads the whole content (make test runs it; make test-fast leaves it out).
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -148,7 +148,7 @@ def content(django_db_setup, django_db_blocker):
     its last test: the other modules, which may run in the same process, expect an empty
     database. pytest-django runs each test in a savepoint inside this transaction."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_content", verbosity=0)
+        load_site_content()
         steps = {}
         for step in RoadmapStep.objects.select_related("level__roadmap__role"):
             steps.setdefault(step.level.roadmap.role.slug, []).append(step.pk)

@@ -6,7 +6,6 @@ from collections import Counter
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.management import call_command
 from django.db import transaction
 
 from careers.models import Role
@@ -14,6 +13,7 @@ from quizzes.models import Choice, ChoiceWeight, Question, Quiz, Topic
 from quizzes.results import fit_result
 from quizzes.services import answer_record, sitting_start
 from roadmaps.models import RoadmapStep
+from tests.content import load_site_content
 
 # Slow: loads the whole content (make test runs it; make test-fast leaves it out).
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -55,7 +55,7 @@ def content(django_db_setup, django_db_blocker):
     last test, so other modules in the same process start from an empty database. Each test
     runs in a savepoint inside it."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_content", verbosity=0)
+        load_site_content()
         yield
         transaction.set_rollback(True)
 
