@@ -4,7 +4,7 @@ lining up what the roles share and where they differ."""
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from careers.models import Role, RoleSkill
+from careers.models import Role, RoleSkill, SkillGroup
 
 MIN_ROLES = 2
 MAX_ROLES = 4
@@ -68,8 +68,15 @@ def tools_by_category(roles: list[Role]) -> list[tuple[str, list[dict]]]:
     ]
 
 
+GROUP_ORDER = {value: position for position, value in enumerate(SkillGroup.values)}
+
+
 def skills_by_tier(roles: list[Role]) -> list[dict]:
-    """One row per skill: the tier each role needs it at, and whether all/some share it."""
+    """One row per skill: the tier each role needs it at, and whether all/some share it.
+    Rows come by category (technical skills first), then shared skills first. A skill's
+    category is where its highest-tiered listing puts it: one that a role tiers as technical
+    and another lists under "ML knowledge" shows with the technical skills, and the second
+    role's cell names "ML knowledge"."""
     rows: dict[int, dict] = {}
     for index, role in enumerate(roles):
         for link in role.role_skills.all():
@@ -83,7 +90,15 @@ def skills_by_tier(roles: list[Role]) -> list[dict]:
     for row in rows.values():
         row["shared_by_all"] = row["count"] == len(roles)
         row["shared"] = row["count"] > 1
-    return sorted(rows.values(), key=lambda r: (-r["count"], r["rank"], r["skill"].name.lower()))
+        heading = min(
+            (link for link in row["cells"] if link),
+            key=lambda link: (link.tier_rank, GROUP_ORDER[link.group]),
+        )
+        row["group"], row["category"] = heading.group, heading.get_group_display()
+    return sorted(
+        rows.values(),
+        key=lambda r: (GROUP_ORDER[r["group"]], -r["count"], r["rank"], r["skill"].name.lower()),
+    )
 
 
 def skill_overlap(roles: list[Role]) -> dict:

@@ -152,19 +152,13 @@ def _lifecycle_content(viewer) -> dict:
             )
         )
     )
-    roles = list(visible.only("slug", "name", "short_name", "kind", "position"))
-    matrix = []
-    for stage in stages:
-        links = {link.role_id: link for link in stage.role_stages.all()}
-        matrix.append({"stage": stage, "cells": [links.get(role.pk) for role in roles]})
+    role_ids = set(visible.values_list("pk", flat=True))
     members = list(TeamMember.objects.select_related("role"))
     for member in members:
-        if member.role_id not in {role.pk for role in roles}:
+        if member.role_id not in role_ids:
             member.role = None  # a draft role: learners get no link to it
     return {
         "stages": stages,
-        "roles": roles,
-        "matrix": matrix,
         "team_tiers": [list(row) for _, row in groupby(members, key=lambda m: m.tier)],
         "handoffs": list(TeamHandoff.objects.select_related("source", "target")),
     }

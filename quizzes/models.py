@@ -159,7 +159,7 @@ class Question(NaturalKeyModel):
         if self.answer_path and is_site_path(self.answer_path):
             return self.answer_path
         if self.topic == Topic.LIFECYCLE:
-            return reverse("careers:lifecycle") + "#stage-matrix"
+            return reverse("careers:lifecycle") + "#stages"
         if self.role_id:
             return f"{self.role.get_absolute_url()}#{ROLE_PAGE_SECTIONS[self.topic]}"
         if self.skill_id:

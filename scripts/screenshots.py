@@ -28,7 +28,6 @@ CORE_FOUR = "roles=data-engineer&roles=data-analyst&roles=data-scientist&roles=m
 TARGETS = [
     ("team-structure-home", "/", ".team-diagram", False),
     ("team-structure-lifecycle", "/lifecycle/", ".team-diagram", False),
-    ("stage-map", "/lifecycle/", ".stage-map", False),
     ("oltp-olap", "/roles/data-engineer/", ".systems-diagram", False),
     ("dashboard", "/roles/data-analyst/", ".dashboard-diagram", False),
     ("ds-workflow", "/roles/data-scientist/", ".workflow-diagram", False),

@@ -1,4 +1,4 @@
-"""Who does what: the ML team chart and the lifecycle stage map."""
+"""Who does what: the ML team chart."""
 
 from careers.diagrams.drawing import role_color
 
@@ -42,16 +42,3 @@ def team_structure(tiers: list[list], handoffs) -> list[dict]:
             }
         )
     return rows
-
-
-def stage_map(stages) -> list[dict]:
-    """Each lifecycle stage with the roles that focus on it (from the prefetched links)."""
-    return [
-        {
-            "stage": stage,
-            "links": [
-                {"link": link, "color": role_color(link.role)} for link in stage.role_stages.all()
-            ],
-        }
-        for stage in stages
-    ]

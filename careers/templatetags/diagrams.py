@@ -32,11 +32,6 @@ def team_structure(context):
     return {"rows": team.team_structure(tiers, handoffs)}
 
 
-@register.inclusion_tag("diagrams/stage_map.html")
-def stage_map(stages):
-    return {"stages": team.stage_map(stages)}
-
-
 @register.inclusion_tag("careers/includes/salary_chart.html")
 def role_salaries(*role_lists):
     roles = [role for roles in role_lists for role in roles]

@@ -15,7 +15,6 @@ pytestmark = pytest.mark.browser
 CORE_FOUR = "roles=data-engineer&roles=data-analyst&roles=data-scientist&roles=ml-engineer"
 DIAGRAMS = [
     ("/", ".team-diagram"),
-    ("/lifecycle/", ".stage-map"),
     ("/lifecycle/", ".team-diagram"),
     ("/roles/", ".role-salaries"),
     ("/roles/data-engineer/", ".systems-diagram"),
