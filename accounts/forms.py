@@ -60,7 +60,8 @@ class ProfileForm(forms.ModelForm):
             "week's progress",
         }
         help_texts = {
-            "display_name": "How the site greets you. Optional.",
+            "display_name": "The name on your public progress page and at the top of the "
+            "weekly email. Optional: without it, your public profile name is used.",
             "progress_is_public": "Anyone with the link can then see which skills and projects "
             "you have started and finished. Your notes always stay private.",
             "weekly_digest": "Sent on Mondays to your email address. Every email has a link "

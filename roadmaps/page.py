@@ -114,7 +114,7 @@ def progress_bar(tally) -> SafeString:
     bars = []
     if tally.percent_done:
         bars.append(
-            format_html('<rect class="done" width="{}%" height="100%" rx="3"/>', tally.percent_done)
+            format_html('<rect class="done" width="{}%" height="100%"/>', tally.percent_done)
         )
     if tally.percent_skipped:
         x = format_html(' x="{}%"', tally.percent_done) if tally.percent_done else ""

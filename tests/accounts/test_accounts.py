@@ -329,6 +329,25 @@ def test_a_learner_changes_their_display_name_and_makes_progress_public(learner_
     assert "http://testserver/u/jane-learns/" in html
 
 
+def test_the_display_name_help_says_where_the_name_shows_and_it_shows_there(learner_client):
+    """The public page says it here; the weekly email's "Hello" is in test_weekly_digest.py."""
+    html = learner_client.get("/accounts/profile/").content.decode()
+    assert "greets you" not in html
+    assert (
+        "The name on your public progress page and at the top of the weekly email. Optional: "
+        "without it, your public profile name is used." in html
+    )
+    learner_client.post(
+        "/accounts/profile/", {"display_name": "", "username": "jane", "progress_is_public": "on"}
+    )
+    assert "<h1>jane’s progress</h1>" in learner_client.get("/u/jane/").content.decode()
+    learner_client.post(
+        "/accounts/profile/",
+        {"display_name": "Jane D.", "username": "jane", "progress_is_public": "on"},
+    )
+    assert "<h1>Jane D.’s progress</h1>" in learner_client.get("/u/jane/").content.decode()
+
+
 def test_progress_is_private_until_the_learner_says_otherwise(learner_client, learner):
     html = learner_client.get("/accounts/profile/").content.decode()
     assert "/u/jane/" not in html
