@@ -64,7 +64,6 @@ def test_the_editors_admin_pages_have_no_axe_violations(editor, request, mode):
     for url in admin_pages():
         response = tab.goto(url)
         assert response.status == 200, url
-        tab.wait_for_load_state("networkidle")
         assert_no_axe_violations(tab, options=AXE_OPTIONS)
 
 
