@@ -37,6 +37,7 @@ def _assert_in_view_at_the_top(page, nav) -> dict:
     [
         ("/roles/data-scientist/", "Career & salary", "#career"),
         (CORE, "Skill overlap", "#overlap-heading"),
+        ("/skills/", "Soft skills", "#group-soft"),
     ],
 )
 def test_the_section_nav_stays_in_view_and_what_it_leads_to_is_not_under_it(
@@ -45,14 +46,14 @@ def test_the_section_nav_stays_in_view_and_what_it_leads_to_is_not_under_it(
     page.set_viewport_size({"width": width, "height": 800})
     page.emulate_media(reduced_motion="reduce")  # Bootstrap scrolls smoothly otherwise
     page.goto(path)
-    nav = page.get_by_role("navigation", name="On this page")
+    nav = page.locator("nav.on-this-page")
     assert nav.bounding_box()["y"] > 0  # in the page's flow at first
     page.evaluate("window.scrollTo(0, 2500)")
     assert page.evaluate("window.scrollY") >= 2000
     _assert_in_view_at_the_top(page, nav)
 
     nav.get_by_role("link", name=link).click()
-    page.wait_for_url(f"**{target.replace('-heading', '')}")
+    page.wait_for_url(f"**{target.removesuffix('-heading')}")
     box = _assert_in_view_at_the_top(page, nav)
     heading = page.locator(target).bounding_box()
     assert heading["y"] >= box["y"] + box["height"], "the section's heading is under the nav"

@@ -1,6 +1,6 @@
 """The site's own look, as markup: the logo, the home page's three steps, the "on this page"
-navigation of long pages and the comparison's folding sections. (How they behave in a browser:
-test_browser_page_layout.py.)"""
+navigation of long pages (a role, a comparison, the skill catalogue) and the comparison's
+folding sections. (How they behave in a browser: test_browser_page_layout.py.)"""
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -62,6 +62,13 @@ def test_the_comparison_has_an_on_this_page_nav_whose_links_lead_to_its_sections
     assert targets[:2] == ["#at-a-glance", "#aspects"]
     for target in targets:
         assert len(select(html, target)) == 1, f"no section {target}"
+
+
+def test_the_skill_catalogue_s_group_nav_stays_in_view_and_leads_to_its_groups(client):
+    build_content()
+    html = client.get("/skills/").content.decode()
+    for target in _on_this_page_targets(html):
+        assert len(select(html, f"h2{target}")) == 1
 
 
 def test_fewer_than_two_roles_show_no_on_this_page_nav(client):
