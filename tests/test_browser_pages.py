@@ -125,8 +125,10 @@ def test_the_footer_links_to_the_main_sections(content, page_without_javascript)
 def test_a_learner_goes_from_the_home_page_to_a_role_and_a_skill(content, page):
     page.goto("/")
     page.get_by_role("link", name="Data Scientist", exact=True).first.click()
+    page.wait_for_url("**/roles/data-scientist/")
     assert page.locator("h1").inner_text().endswith("Data Scientist")
     page.get_by_role("link", name="SQL", exact=True).first.click()
+    page.wait_for_url("**/skills/sql/")
     assert page.locator("h1").inner_text() == "SQL"
     assert page.get_by_role("link", name="Data Engineer").first.is_visible()
 
