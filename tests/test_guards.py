@@ -48,3 +48,12 @@ def test_no_template_comment_spans_lines():
         if "{#" in line and "#}" not in line.split("{#", 1)[1]
     ]
     assert broken == []
+
+
+@pytest.mark.xdist_group("servers")
+def test_the_tests_of_one_xdist_group_run_in_one_worker(request):
+    """The real-server tests share one worker and its prepared database (`--dist loadgroup`);
+    pytest-xdist marks each test of a group by its id, which some pytest versions drop."""
+    if not request.config.getoption("loadgroup", default=False):
+        pytest.skip("runs only with --dist loadgroup, as make test runs it")
+    assert request.node.nodeid.endswith("@servers"), request.node.nodeid
