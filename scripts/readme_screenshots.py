@@ -8,15 +8,13 @@ They are PNGs of at most 250 KB each (tests/test_readme.py holds them to it): wh
 writes is squeezed with pngquant or optipng when either is installed.
 """
 
-import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 # scripts/screenshots.py, beside this script: the same browser, database and server set-up.
-from screenshots import CHROMIUM_ARGS, CORE_FOUR, chromium, free_port, prepare_database, wait_for
+from screenshots import CHROMIUM_ARGS, CORE_FOUR, chromium, local_site
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
@@ -73,31 +71,8 @@ def squeeze(png: Path) -> None:
 
 
 def main() -> None:
-    scratch = Path(tempfile.mkdtemp(prefix="mcp-readme-screenshots-"))
-    env = {
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DJANGO_SQLITE_PATH": str(scratch / "db.sqlite3"),
-        "DJANGO_DEBUG": "true",
-        "DJANGO_MANIFEST_STATIC": "false",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-    }
-    session_key = prepare_database(env)
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        base_url = f"http://127.0.0.1:{port}"
-        wait_for(f"{base_url}/healthz")
+    with local_site() as (base_url, session_key):
         written = shoot(base_url, session_key)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        shutil.rmtree(scratch, ignore_errors=True)
     too_big = []
     for png in written:
         squeeze(png)

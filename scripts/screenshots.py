@@ -8,13 +8,16 @@ scripts/ensure-chromium finds. `make screenshots`; `python scripts/screenshots.p
 home` for just some of them by name, `diagrams` or `pages` for one kind.
 """
 
+import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 from chromium_args import CHROMIUM_ARGS  # scripts/chromium_args.py, beside this script
@@ -185,7 +188,10 @@ def shoot(base_url: str, session_key: str, only: list[str]) -> list[str]:
     return problems
 
 
-def main() -> None:
+@contextlib.contextmanager
+def local_site() -> Iterator[tuple[str, str]]:
+    """(address, a signed-in learner's session key) of the site on a scratch SQLite database
+    with the real content, served by runserver until the block ends."""
     scratch = Path(tempfile.mkdtemp(prefix="mcp-screenshots-"))
     env = {
         "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -206,11 +212,17 @@ def main() -> None:
     try:
         base_url = f"http://127.0.0.1:{port}"
         wait_for(f"{base_url}/healthz")
-        print(f"Writing screenshots to {OUT.relative_to(ROOT)}/")
-        problems = shoot(base_url, session_key, only=sys.argv[1:])
+        yield base_url, session_key
     finally:
         server.terminate()
         server.wait(timeout=10)
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def main() -> None:
+    with local_site() as (base_url, session_key):
+        print(f"Writing screenshots to {OUT.relative_to(ROOT)}/")
+        problems = shoot(base_url, session_key, only=sys.argv[1:])
     for problem in problems:
         print(f"WARNING: {problem}", file=sys.stderr)
 
