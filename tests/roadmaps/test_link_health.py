@@ -36,6 +36,9 @@ class Handler(BaseHTTPRequestHandler):
         self.answer()
 
     def reply(self, status, headers=(), body_bytes=0):
+        # No longer in flight once answering: the client may start its next check as soon as
+        # the answer arrives, before this thread would get back to count itself out.
+        self.leave()
         self.send_response(status)
         for name, value in headers:
             self.send_header(name, value)
@@ -60,11 +63,17 @@ class Handler(BaseHTTPRequestHandler):
             server.requests.append((self.command, self.path, self.headers["User-Agent"]))
             server.in_flight += 1
             server.most_in_flight = max(server.most_in_flight, server.in_flight)
+        self.counted_out = False
         try:
             self.route()
         finally:
-            with server.lock:
-                server.in_flight -= 1
+            self.leave()
+
+    def leave(self):
+        if not self.counted_out:
+            with self.server.lock:
+                self.server.in_flight -= 1
+            self.counted_out = True
 
     def route(self):
         head = self.command == "HEAD"
