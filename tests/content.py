@@ -37,6 +37,19 @@ from core.cache import one_content_change
 from core.content import CONTENT_FILES, CONTENT_MODELS
 from core.models import ContentVersion
 
+# The nine roles of the real content (fixtures/), in the site's order.
+REAL_ROLE_SLUGS = [
+    "data-engineer",
+    "data-analyst",
+    "data-scientist",
+    "ml-engineer",
+    "mlops-engineer",
+    "research-scientist",
+    "computer-vision-engineer",
+    "nlp-engineer",
+    "ai-product-manager",
+]
+
 
 @one_content_change()
 def build_content(scale: int = 1) -> list[Role]:

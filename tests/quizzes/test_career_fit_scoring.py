@@ -10,19 +10,9 @@ from pathlib import Path
 import pytest
 
 from quizzes.results import fit_percent, fit_ranking
+from tests.content import REAL_ROLE_SLUGS as ROLES  # in display order
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "quizzes.json"
-ROLES = [  # in display order
-    "data-engineer",
-    "data-analyst",
-    "data-scientist",
-    "ml-engineer",
-    "mlops-engineer",
-    "research-scientist",
-    "computer-vision-engineer",
-    "nlp-engineer",
-    "ai-product-manager",
-]
 
 
 @cache

@@ -13,7 +13,7 @@ from quizzes.models import Choice, ChoiceWeight, Question, Quiz, Topic
 from quizzes.results import fit_result
 from quizzes.services import answer_record, sitting_start
 from roadmaps.models import RoadmapStep
-from tests.content import load_site_content
+from tests.content import REAL_ROLE_SLUGS, load_site_content
 
 # Slow: loads the whole content (make test runs it; make test-fast leaves it out).
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -205,20 +205,7 @@ def test_every_career_fit_choice_points_to_a_role(content):
     assert weighted == set(Role.objects.values_list("slug", flat=True))
 
 
-@pytest.mark.parametrize(
-    "role",
-    [
-        "data-engineer",
-        "data-analyst",
-        "data-scientist",
-        "ml-engineer",
-        "mlops-engineer",
-        "research-scientist",
-        "computer-vision-engineer",
-        "nlp-engineer",
-        "ai-product-manager",
-    ],
-)
+@pytest.mark.parametrize("role", REAL_ROLE_SLUGS)
 def test_every_role_can_come_first_in_the_career_fit_quiz(content, role):
     """Answer each question with the choice that points most to the role (and least
     elsewhere): the role must top the ranking."""
