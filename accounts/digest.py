@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Profile
+from core.models import LearnerVersion
 from roadmaps.models import Follow, LearningPlan, Progress, Roadmap, Status
 from roadmaps.overview import roadmaps_visible_to
 from roadmaps.plan import build_plan
@@ -63,7 +64,10 @@ def unsubscribe_user_id(token: str) -> int:
 def digest_stop(*, user_id: int) -> bool:
     """Stop the learner's digest (their unsubscribe link). True when they were getting it."""
     rows = Profile.objects.filter(user_id=user_id, weekly_digest=True)
-    return rows.update(weekly_digest=False) == 1
+    stopped = rows.update(weekly_digest=False) == 1
+    if stopped:  # often from a signed-out browser: the learner's own request would bump it
+        LearnerVersion.bump(user_id)
+    return stopped
 
 
 def digest_week(today: date) -> date:

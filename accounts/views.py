@@ -28,6 +28,7 @@ from accounts.imports import (
 )
 from accounts.models import Profile
 from accounts.services import UsernameTaken, account_import, profile_update
+from core.cache import cache_for_learner
 from quizzes.models import HISTORY_PAGE_SIZE, Sitting
 from roadmaps.models import Note, Progress, Status
 from roadmaps.overview import (
@@ -246,6 +247,7 @@ def digest_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_safe
+@cache_for_learner
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Built around the learner's goals: each followed roadmap with its progress, next step and
     finish date, this week's plan, recent activity; the rest folded away."""

@@ -117,6 +117,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "core.cache.learner_changes",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -133,6 +134,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
+                "core.context_processors.csrf_slot",
                 "roadmaps.context_processors.learner",
             ],
             # Partials everywhere without {% load partials %}: the move to Django 6's
@@ -266,6 +268,14 @@ else:
         },
         "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
+# A signed-in learner's own pages (core.cache.cache_for_learner), in each worker's memory even
+# with Redis: they are keyed by versions kept in the database. At most this many per worker
+# (a page is 45 KB at most), each for a day at most: the date is part of the key.
+CACHES["learner_pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "TIMEOUT": 24 * 60 * 60,
+    "OPTIONS": {"MAX_ENTRIES": envint("DJANGO_LEARNER_PAGES_PER_PROCESS", 500)},
+}
 
 # Pages for visitors who are not signed in are cached until content changes (see
 # careers/cache.py); this only bounds how long an unchanged page stays in memory.

@@ -6,6 +6,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
-        from core.cache import connect_content_signals
+        from core.cache import connect_content_signals, connect_learner_signals
 
         connect_content_signals()
+        connect_learner_signals()

@@ -6,10 +6,12 @@ memory, so only their own state (progress, notes, the header) is computed per re
 
 Everything is keyed by the content version (a database counter), so a change made through the
 admin, a revert, or a content reload shows at once on every worker and every server, whatever
-cache backend they share or don't.
+cache backend they share or don't. A learner's own pages are kept for them alone, keyed by
+their version too (`cache_for_learner`).
 """
 
 import hashlib
+import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -20,12 +22,16 @@ from typing import TypeVar
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import caches
+from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
 
-from core.content import CONTENT_MODELS
-from core.models import ContentVersion, can_preview_drafts
+from core.content import CONTENT_MODELS, LEARNER_MODELS
+from core.models import ContentVersion, LearnerVersion, can_preview_drafts
 
 T = TypeVar("T")
 
@@ -136,11 +142,13 @@ def content_part(request, name: str, build: Callable[[], T]) -> T:
     return part
 
 
+def _has_messages(request) -> bool:
+    return bool(request.COOKIES.get("messages") or request.session.get("_messages"))
+
+
 def _is_personal(request) -> bool:
     """Pages for signed-in learners, or carrying a one-off message, are never shared."""
-    if request.user.is_authenticated or request.COOKIES.get("messages"):
-        return True
-    return bool(request.session.get("_messages"))
+    return request.user.is_authenticated or _has_messages(request)
 
 
 def _no_query(request) -> str:
@@ -179,6 +187,117 @@ def cache_for_visitors(view=None, *, normal_query: Callable[[object], str | None
         used_csrf_token = request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False)
         if response.status_code == 200 and not response.streaming and not used_csrf_token:
             caches["pages"].set(key, response.content, settings.PAGE_CACHE_SECONDS)
+        return response
+
+    return wrapper
+
+
+# --- A learner's own pages ------------------------------------------------------------------
+
+# What a learner's kept page has where its CSRF token goes; each request writes its own in.
+# Random per process: no content or learner's text can hold it by chance or on purpose.
+CSRF_SLOT = f"csrf-slot-{secrets.token_hex(16)}"
+# Statements that change nothing; anything else a request runs counts as a change.
+_READS = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK")
+
+
+def connect_learner_signals() -> None:
+    """A learner's row saved or deleted anywhere (the admin, a command, a request made by
+    someone else) bumps that learner's version."""
+    for label, field in LEARNER_MODELS.items():
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+
+        def changed(sender, instance, raw=False, field=field, created=False, **kwargs):
+            user_id = getattr(instance, field)
+            if raw or user_id is None:
+                return
+            if created and sender is get_user_model():
+                LearnerVersion.objects.create(user_id=user_id)
+            else:
+                LearnerVersion.bump(user_id)
+
+        post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"learner-{label}")
+        post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"learner-d-{label}")
+
+
+def learner_changes(get_response):
+    """Middleware: a request that wrote anything to the database, for a signed-in learner,
+    bumps their version as it ends. Whatever code wrote it (a queryset update sends no
+    signal), none of their pages kept before outlives a change they made."""
+
+    def middleware(request):
+        wrote = False
+
+        def watch(execute, sql, params, many, context):
+            nonlocal wrote
+            wrote = wrote or not sql.lstrip()[:9].upper().startswith(_READS)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(watch):
+            response = get_response(request)
+        if wrote and request.user.is_authenticated:
+            LearnerVersion.bump(request.user.pk)
+        return response
+
+    return middleware
+
+
+def _learner_page_key(request, version: int) -> str:
+    user = request.user
+    address = hashlib.sha256(request.path.encode()).hexdigest()
+    # date_joined tells apart an account made again under a deleted one's id.
+    parts = [user.pk, int(user.date_joined.timestamp()), version, content_version(request)]
+    return ":".join(map(str, ["learner", *parts, timezone.localdate(), address]))
+
+
+def cache_for_learner(view):
+    """Keep a signed-in learner's page in this worker's memory until their data, the content
+    or the date changes: it is kept under their id, their version, the content version, today
+    and the path, so it is served to them alone and never once stale.
+
+    Only a plain GET is kept (no query string, no htmx, no message to show); editors, who may
+    see drafts, are never served from it. The page is rendered with a slot for the CSRF token,
+    which every answer fills with the request's own, so a kept page holds none."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if (
+            request.method not in ("GET", "HEAD")
+            or not user.is_authenticated
+            or user.is_staff
+            or request.META.get("QUERY_STRING")
+            or request.htmx
+            or _has_messages(request)
+        ):
+            return view(request, *args, **kwargs)
+        version = LearnerVersion.current(user.pk)
+        if version is None:  # an account older than versions: its changes bump one from now
+            LearnerVersion.start(user.pk)
+            return view(request, *args, **kwargs)
+        key = _learner_page_key(request, version)
+        kept = caches["learner_pages"].get(key)
+        if kept is None:
+            token_was_used = request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False)
+            request.csrf_slot = True
+            try:
+                response = view(request, *args, **kwargs)
+            finally:
+                request.csrf_slot = False
+            # A page that used the real token (rotated at sign-in, or asked for by code) or
+            # set a cookie is this request's own: it is answered, not kept.
+            token_was_used = token_was_used or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            if response.status_code != 200 or response.streaming:
+                return response
+            if not token_was_used and not response.cookies:
+                caches["learner_pages"].set(key, response.content)
+            kept = response.content
+        else:
+            response = HttpResponse()
+        response.content = kept.replace(CSRF_SLOT.encode(), get_token(request).encode())
         return response
 
     return wrapper

@@ -42,3 +42,16 @@ CONTENT_FILES = {
 }
 
 CONTENT_MODELS = [label for labels in CONTENT_FILES.values() for label in labels]
+
+# Learners' data, and the field of each row that names its learner: a change to any of them
+# makes the learner's cached pages stale (core.cache).
+LEARNER_MODELS = {
+    "auth.User": "pk",
+    "account.EmailAddress": "user_id",
+    "accounts.Profile": "user_id",
+    "roadmaps.Progress": "user_id",
+    "roadmaps.Note": "user_id",
+    "roadmaps.Follow": "user_id",
+    "roadmaps.LearningPlan": "user_id",
+    "quizzes.Sitting": "user_id",
+}

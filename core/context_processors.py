@@ -2,6 +2,8 @@ from functools import cache
 
 from django.urls import get_script_prefix, reverse
 
+from core.cache import CSRF_SLOT
+
 # Sections join the main navigation as they ship; a link never leads to a missing page.
 NAVIGATION = [
     ("careers:role_list", "Roles"),
@@ -30,3 +32,9 @@ def navigation(request):
         for url, label in _navigation_urls(get_script_prefix())
     ]
     return {"nav_links": links}
+
+
+def csrf_slot(request):
+    """A learner's page rendered to be kept (core.cache.cache_for_learner) has a slot where
+    the CSRF token goes: each answer fills it with the request's own token."""
+    return {"csrf_token": CSRF_SLOT} if getattr(request, "csrf_slot", False) else {}

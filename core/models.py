@@ -1,8 +1,9 @@
 """What every app shares: natural keys for content, whether content is published, and the
-content version that keys every cache."""
+versions that key every cache: the content's and each learner's."""
 
 from functools import reduce
 
+from django.conf import settings
 from django.db import connection, models
 
 
@@ -114,3 +115,35 @@ class ContentVersion(models.Model):
     def bump(cls) -> None:
         if not cls.objects.filter(pk=1).update(number=models.F("number") + 1):
             cls.objects.get_or_create(pk=1, defaults={"number": 1})
+
+
+class LearnerVersion(models.Model):
+    """A counter per learner, bumped whenever their data changes (core.cache says how).
+    Their own pages are cached under it, so no worker serves one the moment it is stale."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    number = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"Learner version {self.number}"
+
+    @classmethod
+    def current(cls, user_id: int) -> int | None:
+        """None for an account made before versions existed, until `start`."""
+        table = connection.ops.quote_name(cls._meta.db_table)
+        with connection.cursor() as cursor:  # plain SQL, as ContentVersion.current
+            cursor.execute(f"SELECT number FROM {table} WHERE user_id = %s", [user_id])
+            row = cursor.fetchone()
+        return row[0] if row else None
+
+    @classmethod
+    def start(cls, user_id: int) -> None:
+        cls.objects.get_or_create(user_id=user_id)
+
+    @classmethod
+    def bump(cls, user_id: int) -> None:
+        # An update only: a learner without a row has no cached page to outdate, and a deleted
+        # one (whose rows cascade) must not get one back.
+        cls.objects.filter(user_id=user_id).update(number=models.F("number") + 1)

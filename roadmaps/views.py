@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import reswap, trigger_client_event
 
-from core.cache import content_part
+from core.cache import cache_for_learner, content_part
 from core.http import HtmxHttpRequest
 from roadmaps.forms import NoteForm, PlanForm, RoadmapStatusForm, StatusForm
 from roadmaps.models import (
@@ -88,6 +88,7 @@ def roadmap_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cache_for_learner
 def roadmap_detail(request: HttpRequest, slug: str) -> HttpResponse:
     content = _get_content(request, slug)
     roadmap = content.roadmap
@@ -283,6 +284,7 @@ def step_note(request: HtmxHttpRequest, slug: str, step_id: int) -> HttpResponse
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@cache_for_learner
 def plan(request: HtmxHttpRequest) -> HttpResponse:
     """The learner's pace and what it means: finish dates, on track or not, week by week."""
     pace = learning_pace(request)

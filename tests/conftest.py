@@ -171,9 +171,11 @@ def empty_cache():
     from core.cache import live_parts
 
     caches["pages"].clear()
+    caches["learner_pages"].clear()
     live_parts.clear()
     yield
     caches["pages"].clear()
+    caches["learner_pages"].clear()
     live_parts.clear()
 
 

@@ -124,3 +124,12 @@ def attribute(element: Element, name: str) -> str | None:
 def classes(element: Element) -> set[str]:
     """The element's classes."""
     return set((attribute(element, "class") or "").split())
+
+
+CSRF_TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")[\w-]+')
+
+
+def without_csrf_tokens(markup: str | bytes) -> str:
+    """The page with its CSRF tokens blanked: each answer masks the token anew."""
+    markup = markup.decode() if isinstance(markup, bytes) else markup
+    return CSRF_TOKEN.sub(r"\1", markup)

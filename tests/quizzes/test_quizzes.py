@@ -725,8 +725,9 @@ def test_each_question_step_takes_the_same_queries_whatever_the_number_of_questi
         choices = right(question)
         with django_assert_num_queries(6):  # session, user, sitting, answers, questions, choices
             assert learner_client.get(url, **HTMX).status_code == 200
-        # The same, then the answer, in a savepoint, and the skills it tests (for proficiency).
-        with django_assert_num_queries(10):
+        # The same, then the answer, in a savepoint, the skills it tests (for proficiency), and
+        # the learner's version, since their data changed.
+        with django_assert_num_queries(11):
             response = answer(learner_client, sitting, question, choices, **HTMX)
             assert response.status_code == 200
         with django_assert_num_queries(7):  # a whole page: the menu's review count too

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -14,7 +15,7 @@ from roadmaps.services import (
     session_progress_set,
 )
 from tests.content import build_content, build_roadmaps, load_site_content
-from tests.html import attribute, classes, select, select_one, text
+from tests.html import attribute, classes, select, select_one, text, without_csrf_tokens
 
 pytestmark = pytest.mark.django_db
 
@@ -83,11 +84,13 @@ def test_an_unknown_roadmap_is_a_404(client, roadmaps):
     assert client.get("/roadmaps/no-such-role/").status_code == 404
 
 
-# Session, user, content version, then the roadmap, levels, steps, resources and prerequisites,
-# which are cached for every later learner until content changes, then the learner's progress,
-# notes and goals.
-QUERIES_SIGNED_IN = 11
-QUERIES_SIGNED_IN_CONTENT_CACHED = 6
+# Session, user, the learner's version, content version, then the roadmap, levels, steps,
+# resources and prerequisites, which are cached for every later learner until content changes,
+# then the learner's progress, notes and goals.
+QUERIES_SIGNED_IN = 12
+QUERIES_SIGNED_IN_CONTENT_CACHED = 7
+# The learner's page kept for them: session, user, the learner's version, content version.
+QUERIES_SIGNED_IN_PAGE_KEPT = 4
 
 
 @pytest.mark.parametrize("scale", [1, 10])
@@ -106,6 +109,9 @@ def test_the_roadmap_page_uses_the_same_queries_with_ten_times_the_steps(
     # The cached content still shows each learner their own progress.
     assert first.context["tally"].done == 1
     assert second.context["tally"].done == 0
+    with django_assert_num_queries(QUERIES_SIGNED_IN_PAGE_KEPT):
+        again = learner_client.get(roadmap.get_absolute_url())
+    assert without_csrf_tokens(again.content) == without_csrf_tokens(first.content)
 
 
 @pytest.mark.parametrize("scale", [1, 10])
@@ -114,14 +120,17 @@ def test_the_dashboard_uses_the_same_queries_with_ten_times_the_steps(
 ):
     roadmap = build_roadmaps(build_content(), scale=scale)[0]
     progress_set(user=learner, skill=_first_skill_step(roadmap).skill, status=Status.LEARNING)
-    # Session, user, content version, the roadmaps' content (5), the learner's statuses, goals,
-    # pace, recent activity and quizzes.
-    with django_assert_num_queries(13):
+    # Session, user, the learner's version, content version, the roadmaps' content (5), the
+    # learner's statuses, goals, pace, recent activity and quizzes.
+    with django_assert_num_queries(14):
         response = learner_client.get("/dashboard/")
     assert response.status_code == 200
-    with django_assert_num_queries(8):  # the roadmaps' content now comes from the cache
+    caches["learner_pages"].clear()
+    with django_assert_num_queries(9):  # the roadmaps' content now comes from the cache
         response = learner_client.get("/dashboard/")
     assert response.status_code == 200
+    with django_assert_num_queries(QUERIES_SIGNED_IN_PAGE_KEPT):  # and the page was kept
+        assert learner_client.get("/dashboard/").status_code == 200
 
 
 # --- Changing a step's status -------------------------------------------------------------
