@@ -274,7 +274,7 @@ def cache_for_learner(view):
             or _has_messages(request)
         ):
             return view(request, *args, **kwargs)
-        version = LearnerVersion.current(user.pk)
+        version, request._content_version = LearnerVersion.current_with_content(user.pk)
         if version is None:  # an account older than versions: its changes bump one from now
             LearnerVersion.start(user.pk)
             return view(request, *args, **kwargs)

@@ -61,13 +61,13 @@ def test_every_account_has_a_version_from_its_creation(learner):
     assert LearnerVersion.current(learner.pk) == 0
 
 
-def test_a_learner_s_page_is_kept_and_answered_again_from_four_queries(
+def test_a_learner_s_page_is_kept_and_answered_again_from_three_queries(
     learner_client, roadmap, django_assert_num_queries
 ):
     for url in PAGES:
         first = learner_client.get(url)
-        # Session, user, the learner's version and the content version.
-        with django_assert_num_queries(4):
+        # Session, user, and the learner's and the content's versions in one.
+        with django_assert_num_queries(3):
             again = learner_client.get(url)
         assert again.status_code == 200
         assert again.context is None  # nothing was rendered

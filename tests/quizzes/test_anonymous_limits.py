@@ -219,9 +219,8 @@ def test_the_purge_takes_the_age_and_can_also_drop_old_anonymous_results(learner
 
 # --- A long history -----------------------------------------------------------------------
 
-# The dashboard: its progress queries and one for the latest sittings, whatever the history
-# (and the learner's version, under which it is kept).
-DASHBOARD_QUERIES = 10
+# The dashboard: its progress queries and one for the latest sittings, whatever the history.
+DASHBOARD_QUERIES = 9
 # The history page: session, user, how many sittings, one page of them, and the learner's
 # progress for the menu's review count.
 HISTORY_QUERIES = 5

@@ -421,13 +421,13 @@ def test_the_goal_pages_use_the_same_queries_with_ten_times_the_steps(
     for url in pages:
         learner_client.get(url)  # the content is cached from here on
     caches["learner_pages"].clear()
-    # Session, user, the learner's version, content version, then the learner's statuses, goals
-    # and pace, recent activity and quizzes on the dashboard; notes on the roadmap page.
-    for url, queries in zip(pages, (9, 7, 7), strict=True):
+    # Session, user, the learner's and the content's versions, then the learner's statuses,
+    # goals and pace, recent activity and quizzes on the dashboard; notes on the roadmap page.
+    for url, queries in zip(pages, (8, 6, 6), strict=True):
         with django_assert_num_queries(queries):
             assert learner_client.get(url).status_code == 200
     for url in pages:  # kept for the learner: session, user and the two versions
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(3):
             assert learner_client.get(url).status_code == 200
 
 

@@ -84,13 +84,13 @@ def test_an_unknown_roadmap_is_a_404(client, roadmaps):
     assert client.get("/roadmaps/no-such-role/").status_code == 404
 
 
-# Session, user, the learner's version, content version, then the roadmap, levels, steps,
+# Session, user, the learner's and the content's versions, then the roadmap, levels, steps,
 # resources and prerequisites, which are cached for every later learner until content changes,
 # then the learner's progress, notes and goals.
-QUERIES_SIGNED_IN = 12
-QUERIES_SIGNED_IN_CONTENT_CACHED = 7
-# The learner's page kept for them: session, user, the learner's version, content version.
-QUERIES_SIGNED_IN_PAGE_KEPT = 4
+QUERIES_SIGNED_IN = 11
+QUERIES_SIGNED_IN_CONTENT_CACHED = 6
+# The learner's page kept for them: session, user, the learner's and the content's versions.
+QUERIES_SIGNED_IN_PAGE_KEPT = 3
 
 
 @pytest.mark.parametrize("scale", [1, 10])
@@ -120,13 +120,13 @@ def test_the_dashboard_uses_the_same_queries_with_ten_times_the_steps(
 ):
     roadmap = build_roadmaps(build_content(), scale=scale)[0]
     progress_set(user=learner, skill=_first_skill_step(roadmap).skill, status=Status.LEARNING)
-    # Session, user, the learner's version, content version, the roadmaps' content (5), the
+    # Session, user, the learner's and the content's versions, the roadmaps' content (5), the
     # learner's statuses, goals, pace, recent activity and quizzes.
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         response = learner_client.get("/dashboard/")
     assert response.status_code == 200
     caches["learner_pages"].clear()
-    with django_assert_num_queries(9):  # the roadmaps' content now comes from the cache
+    with django_assert_num_queries(8):  # the roadmaps' content now comes from the cache
         response = learner_client.get("/dashboard/")
     assert response.status_code == 200
     with django_assert_num_queries(QUERIES_SIGNED_IN_PAGE_KEPT):  # and the page was kept
