@@ -270,11 +270,11 @@ else:
     }
 # A signed-in learner's own pages (core.cache.cache_for_learner), in each worker's memory even
 # with Redis: they are keyed by versions kept in the database. At most this many per worker
-# (a page is 45 KB at most), each for a day at most: the date is part of the key.
+# (benchmarks/README.md has what they take), each for a day at most: the date is in the key.
 CACHES["learner_pages"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "TIMEOUT": 24 * 60 * 60,
-    "OPTIONS": {"MAX_ENTRIES": envint("DJANGO_LEARNER_PAGES_PER_PROCESS", 500)},
+    "OPTIONS": {"MAX_ENTRIES": envint("DJANGO_LEARNER_PAGES_PER_PROCESS", 300)},
 }
 
 # Pages for visitors who are not signed in are cached until content changes (see
