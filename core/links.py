@@ -1,9 +1,10 @@
-"""Addresses of content pages, worked out once rather than on every link.
+"""Addresses of pages, worked out once rather than on every link.
 
 A page links to the same roles, skills and roadmaps many times (the dashboard ~15 times, the
 role list once per role), and `reverse()` costs tens of microseconds each time. An address only
 changes with the URL configuration and the prefix the site is served under, so it is remembered
-per both; the bound keeps memory flat whatever the amount of content.
+per both; the bound keeps memory flat whatever the amount of content. Templates use it
+through `{% page_url %}` (core/templatetags/links.py) for the menu and the footer.
 """
 
 from functools import lru_cache
