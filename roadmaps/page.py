@@ -34,7 +34,9 @@ class RoadmapContent:
     roadmap: Roadmap
     top: SafeString  # breadcrumb, title and introduction
     segments: tuple[str, ...]  # text, slot name, text, slot name, …, text
-    parts: MappingProxyType  # (kind, step id, status) -> markup
+    # (kind, step id, status) -> markup; "status-oob" and "chip-oob" are what a status change
+    # swaps in, kept too: every change would otherwise render them again.
+    parts: MappingProxyType
 
     @classmethod
     def render(cls, roadmap: Roadmap) -> "RoadmapContent":
@@ -43,8 +45,14 @@ class RoadmapContent:
         parts = {}
         for step in roadmap.steps():
             for status in Status:
-                parts["status", step.pk, status] = step_part("step-status", step, status)
-                parts["chip", step.pk, status] = step_part("chip", step, status)
+                for oob in (False, True):
+                    suffix = "-oob" if oob else ""
+                    parts[f"status{suffix}", step.pk, status] = step_part(
+                        "step-status", step, status, oob=oob
+                    )
+                    parts[f"chip{suffix}", step.pk, status] = step_part(
+                        "chip", step, status, oob=oob
+                    )
             if step.skill_id:
                 parts["note", step.pk, None] = note_link.render({"step": step})
         top = get_template(f"{TEMPLATE}#page-top").render({"roadmap": roadmap})

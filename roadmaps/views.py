@@ -35,7 +35,7 @@ from roadmaps.overview import (
     visible_roadmaps,
     visitor_statuses,
 )
-from roadmaps.page import RoadmapContent, level_bar, level_count, level_hours_left, step_part
+from roadmaps.page import RoadmapContent, level_bar, level_count, level_hours_left
 from roadmaps.plan import next_step
 from roadmaps.services import (
     follow,
@@ -203,7 +203,8 @@ def _status_refused(request: HttpRequest, roadmap: Roadmap) -> HttpResponse:
 def _status_change(
     request: HtmxHttpRequest, slug: str, step_id: int, status: Status | None
 ) -> HttpResponse:
-    roadmap = _get_roadmap(request, slug)
+    content = _get_content(request, slug)
+    roadmap = content.roadmap
     level, step = _find_step(roadmap, step_id)
     if status is None:
         return _status_refused(request, roadmap)
@@ -221,8 +222,8 @@ def _status_change(
     level_tally, tally = level.progress_for(statuses), roadmap.progress_for(statuses)
     context = {
         "changed": [
-            step_part("step-status", step, status, oob=True),
-            step_part("chip", step, status, oob=True),
+            content.parts["status-oob", step.pk, status],
+            content.parts["chip-oob", step.pk, status],
             level_bar(level_tally, level_hours_left(level, statuses), stage=level.stage, oob=True),
             level_count(level.stage, level_tally, oob=True),
         ],
