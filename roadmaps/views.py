@@ -108,7 +108,8 @@ def roadmap_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def roadmap_next_step(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    """A followed roadmap's next step, fetched again by the page after each status change."""
+    """A roadmap's next-step box: the goal's next step, fetched again by the page after each
+    status change while it is a goal; empty, and deaf to status changes, when it is not."""
     roadmap = _get_roadmap(request, slug)
     context = {"roadmap": roadmap, "following": roadmap.slug in followed_slugs(request)}
     if context["following"]:  # else the box empties
@@ -234,13 +235,11 @@ def _status_change(
         f"Roadmap: {tally.percent_done}% done.",
     }
     # Everything in the answer is out of band; the form itself stays as it is. A followed
-    # roadmap's next step may have moved: the page asks for it again.
+    # roadmap's next step may have moved: its box listens for this and asks for it again.
     response = reswap(
         render(request, "roadmaps/roadmap_detail.html#status-changed", context), "none"
     )
-    if roadmap.slug in followed_slugs(request):
-        trigger_client_event(response, "progress-changed")
-    return response
+    return trigger_client_event(response, "progress-changed")
 
 
 @login_required

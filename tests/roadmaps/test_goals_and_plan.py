@@ -340,9 +340,27 @@ def test_a_followed_roadmap_shows_its_next_step_with_a_start_button(learner_clie
         "progress",
         f"{first.pk}:learning",
     )
-    # A roadmap that isn't a goal has an empty box.
+    # A roadmap that isn't a goal has an empty box, which waits for a follow, not for progress.
     other = select_one(learner_client.get("/roadmaps/role-1/").content.decode(), "#next-step")
     assert not text(other) and not select(other, "button")
+    assert attribute(box, "hx-trigger") == "goals-changed from:body, progress-changed from:body"
+    assert attribute(other, "hx-trigger") == "goals-changed from:body"
+
+
+def test_the_next_step_box_comes_back_whole_listening_for_progress_only_while_a_goal(
+    learner_client, roadmaps
+):
+    def box():
+        html = learner_client.get("/roadmaps/role-0/next/", **HTMX).content.decode()
+        (element,) = select(html, "div#next-step")
+        assert attribute(element, "hx-swap") == "outerHTML"
+        return element
+
+    assert "progress-changed" not in attribute(box(), "hx-trigger") and not text(box())
+    learner_client.post("/roadmaps/role-0/follow/", **HTMX)
+    assert "progress-changed" in attribute(box(), "hx-trigger") and "Your next step" in text(box())
+    learner_client.post("/roadmaps/role-0/unfollow/", **HTMX)
+    assert "progress-changed" not in attribute(box(), "hx-trigger") and not text(box())
 
 
 def test_start_sets_the_next_step_to_learning_and_the_box_says_so(
@@ -379,13 +397,14 @@ def test_the_next_step_box_is_empty_for_a_roadmap_that_is_not_a_goal(
     box = select_one(html, "#next-step")
     assert not text(box) and "goals-changed" in attribute(box, "hx-trigger")  # fills on follow
     response = learner_client.get("/roadmaps/role-0/next/", **HTMX)
-    assert response.status_code == 200 and not response.content.strip()
-    # A status change asks for the box again only on a goal.
+    assert response.status_code == 200 and not text(select_one(response.content, "#next-step"))
+    # A status change says so; only a goal's box listens, and asks for itself again.
     step = _skill_steps(roadmaps[0])[0]
     response = learner_client.post(
         "/roadmaps/role-0/steps/status/", {"set": f"{step.pk}:done"}, **HTMX
     )
-    assert "HX-Trigger" not in response
+    assert "progress-changed" in response["HX-Trigger"]
+    assert "progress-changed" not in attribute(box, "hx-trigger")
     assert learner_client.get("/roadmaps/no-such-role/next/").status_code == 404
 
 
