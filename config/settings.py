@@ -172,6 +172,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Accounts (django-allauth): learners sign up and log in with their email address. The
 # username is filled in from the email and becomes the public progress page's address.
+# Sessions in the database (every worker and server shares them), read with one plain query.
+SESSION_ENGINE = "core.sessions"
+
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
