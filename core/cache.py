@@ -280,24 +280,25 @@ def cache_for_learner(view):
             return view(request, *args, **kwargs)
         key = _learner_page_key(request, version)
         kept = caches["learner_pages"].get(key)
-        if kept is None:
+        if kept is not None:
+            content, headers = kept
+            response = HttpResponse(content, headers=headers)
+        else:
             token_was_used = request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False)
             request.csrf_slot = True
             try:
                 response = view(request, *args, **kwargs)
             finally:
                 request.csrf_slot = False
+            if response.streaming:
+                return response
             # A page that used the real token (rotated at sign-in, or asked for by code) or
             # set a cookie is this request's own: it is answered, not kept.
             token_was_used = token_was_used or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-            if response.status_code != 200 or response.streaming:
-                return response
-            if not token_was_used and not response.cookies:
-                caches["learner_pages"].set(key, response.content)
-            kept = response.content
-        else:
-            response = HttpResponse()
-        response.content = kept.replace(CSRF_SLOT.encode(), get_token(request).encode())
+            if response.status_code == 200 and not token_was_used and not response.cookies:
+                kept = (response.content, dict(response.items()))
+                caches["learner_pages"].set(key, kept)
+        response.content = response.content.replace(CSRF_SLOT.encode(), get_token(request).encode())
         return response
 
     return wrapper

@@ -3,19 +3,23 @@ only to them, never once stale after a change of theirs, of the content or of th
 never holding a CSRF token."""
 
 import pickle
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import caches
+from django.shortcuts import render
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django_htmx.middleware import HtmxDetails
 
 from accounts.digest import unsubscribe_token
 from accounts.models import Profile
-from core.cache import CSRF_SLOT
+from core.cache import CSRF_SLOT, cache_for_learner
 from core.models import LearnerVersion
 from roadmaps.models import Progress, RoadmapStep, Status
 from roadmaps.services import progress_set
@@ -25,6 +29,7 @@ from tests.html import attribute, select, select_one, text, without_csrf_tokens
 pytestmark = pytest.mark.django_db
 
 PAGES = ("/dashboard/", "/plan/", "/roadmaps/role-0/")
+HX_TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
 
 
 @pytest.fixture
@@ -80,7 +85,7 @@ def test_a_kept_page_holds_a_slot_for_the_token_and_each_answer_a_working_token_
     client = _signed_in(learner)
     first = client.get(roadmap.get_absolute_url()).content.decode()
     again = client.get(roadmap.get_absolute_url()).content.decode()
-    (kept,) = (pickle.loads(page) for page in _kept().values())
+    (kept,) = (pickle.loads(page)[0] for page in _kept().values())
     assert CSRF_SLOT.encode() in kept and b"csrfmiddlewaretoken" in kept
     assert CSRF_SLOT not in first and CSRF_SLOT not in again
     assert _token(first) != _token(again)  # masked anew, from the same secret
@@ -251,3 +256,29 @@ def test_unsubscribing_from_a_signed_out_browser_outdates_the_learner_s_kept_pag
     client.post(f"/accounts/digest/unsubscribe/{unsubscribe_token(learner)}/")
     assert not Profile.objects.get(user=learner).weekly_digest
     assert LearnerVersion.current(learner.pk) > before
+
+
+def _request(rf, user):
+    request = rf.get("/somewhere/")
+    request.user, request.session, request.htmx = user, SessionStore(), HtmxDetails(request)
+    return request
+
+
+def test_a_kept_page_keeps_the_headers_its_view_set_and_only_a_200_is_kept(
+    rf, learner, other_learner
+):
+    @cache_for_learner
+    def view(request, status=200):
+        response = render(request, "404.html", status=status)  # a page with the layout
+        response["X-Written-By"] = "the view"
+        return response
+
+    first = view(_request(rf, learner))
+    again = view(_request(rf, learner))
+    assert again["X-Written-By"] == "the view" and len(_kept()) == 1
+    tokens = [HX_TOKEN.search(page.content.decode())[1] for page in (first, again)]
+    assert CSRF_SLOT not in tokens and tokens[0] != tokens[1]
+    assert without_csrf_tokens(first.content) == without_csrf_tokens(again.content)
+    refused = view(_request(rf, other_learner), 404)
+    assert refused.status_code == 404 and len(_kept()) == 1
+    assert CSRF_SLOT.encode() not in refused.content
