@@ -232,3 +232,15 @@ def site_content(transactional_db):
     yield
     caches["pages"].clear()
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def prepared_site():
+    """A scratch database for the real-server tests (benchmarks/site.py): the content, 20
+    learners with progress and signed-in sessions, static files collected. Preparing it takes
+    seconds, so it is prepared once; each module runs its servers on a copy of its own
+    (`scratch_database(copy_of=env)`), never on this one."""
+    from benchmarks.site import prepare, scratch_database
+
+    with scratch_database() as env:
+        yield env, prepare(env, learners=20)

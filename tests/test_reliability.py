@@ -7,11 +7,12 @@ They take about a minute; `make test-fast` (-m "not slow") leaves them out.
 """
 
 import re
+from copy import deepcopy
 
 import pytest
 
 from benchmarks import reliability
-from benchmarks.site import Gunicorn, prepare, scratch_database
+from benchmarks.site import Gunicorn, scratch_database
 
 # One group: xdist runs these modules in one worker, so their servers never compete for the
 # same cores with each other.
@@ -21,11 +22,12 @@ pytestmark = [pytest.mark.slow, pytest.mark.reliability, pytest.mark.xdist_group
 # Session scope: xdist may run other modules' tests in between, which would set a module
 # fixture up again (a fresh database and servers, a quarter of a minute each time).
 @pytest.fixture(scope="session")
-def prepared():
-    """One scratch database for the module: content and 20 learners (preparing takes most
-    of this module's time, so the scenarios share it)."""
-    with scratch_database() as env:
-        yield env, prepare(env, learners=20)
+def prepared(prepared_site):
+    """One copy of the prepared database (content and 20 learners) for the module: its
+    scenarios share it."""
+    env, data = prepared_site
+    with scratch_database(copy_of=env) as copy:
+        yield copy, deepcopy(data)
 
 
 # Session scope: xdist may run other modules' tests in between, which would set a module

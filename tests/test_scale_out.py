@@ -17,13 +17,14 @@ import sys
 import tempfile
 import time
 import urllib.parse
+from copy import deepcopy
 from http.client import HTTPConnection
 from http.cookies import SimpleCookie
 
 import pytest
 
 from benchmarks.reliability import STEP_STATUS
-from benchmarks.site import ROOT, Gunicorn, free_port, prepare, scratch_database
+from benchmarks.site import ROOT, Gunicorn, free_port, scratch_database
 
 # One group: xdist runs these modules in one worker, so their servers never compete for the
 # same cores with each other.
@@ -91,10 +92,12 @@ def redis_client(redis_port):
 # Session scope: xdist may run other modules' tests in between, which would set a module
 # fixture up again (a fresh database and servers, a quarter of a minute each time).
 @pytest.fixture(scope="session")
-def deployment(redis_port):
-    """One scratch PostgreSQL database and two servers sharing it and the Redis cache."""
-    with scratch_database() as env:
-        data = prepare(env, learners=1)
+def deployment(redis_port, prepared_site):
+    """A copy of the prepared PostgreSQL database and two servers sharing it and the Redis
+    cache."""
+    prepared, data = prepared_site
+    with scratch_database(copy_of=prepared) as env:
+        data = deepcopy(data)
         env = {**env, "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0"}
         with Gunicorn(env, workers=1) as first, Gunicorn(env, workers=1) as second:
             yield env, data, first, second

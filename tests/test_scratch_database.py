@@ -1,11 +1,14 @@
-"""The benchmark harness's scratch database on PostgreSQL is dropped even while a process of
-another role (as an autovacuum worker is) still holds a connection to it.
+"""The benchmark harness's scratch databases: a copy starts with what the original held and
+keeps its writes to itself, and one on PostgreSQL is dropped even while a process of another
+role (as an autovacuum worker is) still holds a connection to it.
 
-Only meaningful on PostgreSQL, and it needs the server's own `postgres` account to play that
-other role (the PostgreSQL run of .ci/run has both)."""
+The dropping is only meaningful on PostgreSQL, and it needs the server's own `postgres`
+account to play that other role (the PostgreSQL run of .ci/run has both)."""
 
+import contextlib
 import os
 import shutil
+import sqlite3
 import subprocess
 import time
 import urllib.parse
@@ -16,6 +19,34 @@ import pytest
 from benchmarks.site import scratch_database
 
 pytestmark = pytest.mark.slow
+
+
+def _execute(env: dict, *statements: str) -> list:
+    """Run SQL on a scratch database; the last statement's rows."""
+    if env["DATABASE_URL"]:
+        with psycopg.connect(env["DATABASE_URL"], autocommit=True) as connection:
+            for statement in statements:
+                cursor = connection.execute(statement)
+            return cursor.fetchall() if cursor.description else []
+    with contextlib.closing(sqlite3.connect(env["DJANGO_SQLITE_PATH"])) as connection:
+        for statement in statements:
+            cursor = connection.execute(statement)
+        connection.commit()
+        return cursor.fetchall()
+
+
+def test_a_copy_starts_with_what_the_original_held_and_keeps_its_writes_to_itself():
+    with scratch_database() as original:
+        _execute(original, "CREATE TABLE t (n integer)", "INSERT INTO t VALUES (1)")
+        with scratch_database(copy_of=original) as copy:
+            _execute(copy, "INSERT INTO t VALUES (2)")
+
+            assert _execute(copy, "SELECT n FROM t ORDER BY n") == [(1,), (2,)]
+            assert _execute(original, "SELECT n FROM t ORDER BY n") == [(1,)]
+            # Sessions the original's site signed are good on the copy's, and its collected
+            # static files are served.
+            assert copy["DJANGO_SECRET_KEY"] == original["DJANGO_SECRET_KEY"]
+            assert copy["DJANGO_STATIC_ROOT"] == original["DJANGO_STATIC_ROOT"]
 
 
 @pytest.fixture

@@ -9,10 +9,11 @@ These tests start servers in subprocesses and never touch pytest-django's test d
 import re
 import secrets
 from concurrent.futures import ThreadPoolExecutor
+from copy import deepcopy
 
 import pytest
 
-from benchmarks.site import Gunicorn, learner_headers, prepare, scratch_database
+from benchmarks.site import Gunicorn, learner_headers, scratch_database
 
 pytestmark = [pytest.mark.slow, pytest.mark.reliability, pytest.mark.xdist_group("servers")]
 
@@ -22,9 +23,11 @@ ACCESS_LOG = {"GUNICORN_ACCESS_LOG": "-", "GUNICORN_CMD_ARGS": "--access-logform
 
 
 @pytest.fixture(scope="session")
-def limits_database():
-    with scratch_database() as env:
-        yield env, prepare(env, learners=4)
+def limits_database(prepared_site):
+    """A copy of the prepared database of its own: these tests lock accounts out."""
+    env, data = prepared_site
+    with scratch_database(copy_of=env) as copy:
+        yield copy, deepcopy(data)
 
 
 @pytest.fixture(scope="session")
