@@ -7,6 +7,7 @@ from django.db import connection
 from careers.models import Skill
 from roadmaps.models import Note, Progress, Status
 from roadmaps.services import progress_set
+from tests.content import load_site_content
 
 # The restore replaces the whole database, as it does from the command line with the site
 # stopped: no test transaction may be open around it.
@@ -23,7 +24,7 @@ def sqlite_only():
 def test_a_backup_restored_into_a_fresh_database_has_every_learners_progress(
     sqlite_only, tmp_path, learner, other_learner
 ):
-    call_command("load_content", verbosity=0)
+    load_site_content()
     sql, git = Skill.objects.get(slug="sql"), Skill.objects.get(slug="git")
     progress_set(user=learner, skill=sql, status=Status.DONE)
     progress_set(user=other_learner, skill=git, status=Status.LEARNING)

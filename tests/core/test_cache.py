@@ -14,7 +14,13 @@ from careers.models import Role
 from core.cache import live_parts, one_content_change
 from core.models import ContentStatus, ContentVersion
 from roadmaps.models import RoadmapStep
-from tests.content import admin_change, admin_form_data, build_content, build_roadmaps
+from tests.content import (
+    admin_change,
+    admin_form_data,
+    build_content,
+    build_roadmaps,
+    load_site_content,
+)
 from tests.html import attribute, select, select_one
 
 pytestmark = pytest.mark.django_db
@@ -196,7 +202,7 @@ def test_a_deletion_shows_at_once_on_cached_pages(editor_client):
 
 @pytest.mark.slow
 def test_reloading_content_refreshes_cached_pages(client):
-    call_command("load_content", verbosity=0)
+    load_site_content()
     assert "Edited" not in client.get("/roles/data-analyst/").content.decode()
     Role.objects.filter(slug="data-analyst").update(overview="Edited")  # no signal
     call_command("load_content", force=True, verbosity=0)

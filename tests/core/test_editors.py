@@ -18,7 +18,13 @@ from core.content import CONTENT_FILES
 from core.models import ContentStatus
 from roadmaps.models import Note, Progress, Roadmap, RoadmapStep, Status
 from roadmaps.services import progress_set
-from tests.content import admin_change, admin_form_data, build_content, build_roadmaps
+from tests.content import (
+    admin_change,
+    admin_form_data,
+    build_content,
+    build_roadmaps,
+    load_site_content,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -255,7 +261,7 @@ def _content_snapshot(folder) -> dict:
 
 @pytest.mark.slow
 def test_export_then_load_into_an_empty_database_gives_identical_content(tmp_path):
-    call_command("load_content", verbosity=0)
+    load_site_content()
     call_command("export_content", output=tmp_path / "first", verbosity=0)
     # Empty the content, dependants first.
     for name in reversed(CONTENT_FILES):
@@ -270,7 +276,7 @@ def test_export_then_load_into_an_empty_database_gives_identical_content(tmp_pat
 
 @pytest.mark.slow
 def test_the_committed_fixtures_are_what_export_writes(tmp_path):
-    call_command("load_content", verbosity=0)
+    load_site_content()
     call_command("export_content", output=tmp_path, verbosity=0)
     committed = settings.BASE_DIR / "fixtures"
     for path in tmp_path.glob("*.json"):
@@ -281,7 +287,7 @@ def test_the_committed_fixtures_are_what_export_writes(tmp_path):
 
 @pytest.mark.slow
 def test_loading_exported_content_leaves_learners_progress_and_notes_alone(tmp_path, learner):
-    call_command("load_content", verbosity=0)
+    load_site_content()
     sql = Skill.objects.get(slug="sql")
     progress_set(user=learner, skill=sql, status=Status.DONE)
     Note.objects.create(user=learner, skill=sql, text="mine")

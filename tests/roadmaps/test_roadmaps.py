@@ -496,7 +496,7 @@ def test_moving_a_step_to_another_roadmap_keeps_progress(learner_client, learner
 
 @pytest.mark.slow
 def test_reloading_the_content_never_touches_progress_or_notes(learner):
-    call_command("load_content", verbosity=0)
+    load_site_content()
     sql = Skill.objects.get(slug="sql")
     progress_set(user=learner, skill=sql, status=Status.DONE)
     Note.objects.create(user=learner, skill=sql, text="keep")
