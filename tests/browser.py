@@ -1,6 +1,7 @@
 """Helpers for browser tests (Playwright pages from the `page` fixtures in conftest.py)."""
 
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 _axe = Axe()
 
@@ -15,13 +16,15 @@ def _selector(target) -> str:
 def assert_no_axe_violations(page, *, context=None, options=None, max_targets: int = 3) -> None:
     """Run axe-core on the page as it is now and fail with a readable summary of every
     violation: rule id, impact, what to fix, and the first few offending elements."""
-    kwargs = {"context": context}
-    if options is not None:
-        kwargs["options"] = options
-    violations = _axe.run(page, **kwargs).response["violations"]
+    # Only violations come back with their elements: axe would otherwise send every passed
+    # and inapplicable check's elements too, megabytes from an admin form.
+    options = {"resultTypes": ["violations"], **(options or {})}
+    violations = _axe.run(page, context=context, options=options).response["violations"]
     if not violations:
         return
-    lines = [f"{len(violations)} accessibility violation(s) on {page.url}:"]
+    dark = page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+    mode = "dark" if dark else "light"
+    lines = [f"{len(violations)} accessibility violation(s) on {page.url} in {mode} mode:"]
     for violation in violations:
         nodes = violation["nodes"]
         targets = ", ".join(_selector(node["target"]) for node in nodes[:max_targets])
@@ -32,6 +35,41 @@ def assert_no_axe_violations(page, *, context=None, options=None, max_targets: i
             f"      {violation.get('helpUrl', '')}"
         )
     raise AssertionError("\n".join(lines))
+
+
+def switch_colour_mode(page, mode: str) -> None:
+    """Show the open page as the browser would with the system set to `mode` ("light" or
+    "dark"), without loading it again: the site's colours (theme.js) and the admin's follow
+    the system's preference as it changes. Returns once the site's theme has followed and
+    the colours' transitions have ended, so axe measures the contrast of the final colours."""
+    page.emulate_media(color_scheme=mode)
+    try:
+        page.wait_for_function(_SETTLED_IN_MODE, arg=mode, timeout=5_000)
+    except PlaywrightTimeoutError:
+        theme = page.locator("html").get_attribute("data-bs-theme")
+        raise AssertionError(f"{page.url} still shows {theme} colours in {mode} mode") from None
+
+
+# The site's theme (if the page has one) is `mode`'s, and no colour is still changing:
+# getAnimations() brings styles up to date first, so it lists the transitions just begun.
+_SETTLED_IN_MODE = """mode => {
+    const theme = document.documentElement.dataset.bsTheme;
+    return (theme === undefined || theme === mode)
+        && !document.getAnimations().some(animation => animation instanceof CSSTransition);
+}"""
+
+
+def assert_no_axe_violations_in_light_and_dark(page, **axe) -> None:
+    """`assert_no_axe_violations` in the colour mode the page shows, then in the other one,
+    switched without loading the page again; the page is left in the mode it was in."""
+    dark = page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+    first, second = ("dark", "light") if dark else ("light", "dark")
+    theme = page.locator("html").get_attribute("data-bs-theme")
+    assert theme in (None, first), f"{page.url} shows {theme} colours in {first} mode"
+    assert_no_axe_violations(page, **axe)
+    switch_colour_mode(page, second)
+    assert_no_axe_violations(page, **axe)
+    switch_colour_mode(page, first)
 
 
 def sign_up(page, email: str, password: str) -> None:
