@@ -4,7 +4,7 @@ shareable; the page is accessible in both colour modes and usable on a phone."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import assert_no_axe_violations
+from tests.browser import assert_no_axe_violations_in_light_and_dark
 from tests.content import load_site_content
 
 pytestmark = pytest.mark.browser
@@ -59,10 +59,9 @@ def test_without_javascript_the_picker_submits_a_get_form(content, page_without_
     assert "Data Engineer vs Data Analyst" in page.locator("#comparison caption").first.inner_text()
 
 
-def test_the_comparison_has_no_axe_violations_in_light_and_dark_mode(content, page, page_dark):
-    for tab in (page, page_dark):
-        tab.goto(CORE)
-        assert_no_axe_violations(tab)
+def test_the_comparison_has_no_axe_violations_in_light_and_dark_mode(content, page):
+    page.goto(CORE)
+    assert_no_axe_violations_in_light_and_dark(page)
 
 
 def test_on_a_phone_the_table_scrolls_inside_the_page(content, page):

@@ -12,7 +12,10 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from roadmaps.models import Follow, LearningPlan, Progress, RoadmapStep, Status
-from tests.browser import assert_no_axe_violations, sign_up
+from tests.browser import (
+    assert_no_axe_violations_in_light_and_dark,
+    sign_up,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -119,39 +122,37 @@ def _journey(page, *, javascript: bool):
 
 
 def test_the_goal_pages_have_no_axe_violations_in_light_and_dark_mode(
-    site_content, page, page_dark, django_user_model
+    site_content, page, django_user_model
 ):
-    for tab in (page, page_dark):
-        tab.goto("/dashboard/")  # signed out: the sign-in page
-        tab.goto(ROADMAP)
-        tab.locator("#follow-button-data-scientist").click()
-        tab.get_by_role("button", name="Stop following the Data Scientist roadmap").wait_for()
-        assert_no_axe_violations(tab)
-        tab.goto("/plan/")
-        tab.get_by_label("Hours a week").fill("0")
-        tab.get_by_role("button", name="Save my plan").click()
-        tab.get_by_text("Plan at least 1 hour a week.").wait_for()
-        assert_no_axe_violations(tab)  # with the error shown
-        tab.get_by_label("Hours a week").fill("12")
-        tab.get_by_label("Finish by (optional)").fill("2027-06-30")
-        tab.get_by_role("button", name="Save my plan").click()
-        tab.get_by_text("12 hours a week").first.wait_for()
-        assert_no_axe_violations(tab)
+    page.goto("/dashboard/")  # signed out: the sign-in page
+    page.goto(ROADMAP)
+    page.locator("#follow-button-data-scientist").click()
+    page.get_by_role("button", name="Stop following the Data Scientist roadmap").wait_for()
+    assert_no_axe_violations_in_light_and_dark(page)
+    page.goto("/plan/")
+    page.get_by_label("Hours a week").fill("0")
+    page.get_by_role("button", name="Save my plan").click()
+    page.get_by_text("Plan at least 1 hour a week.").wait_for()
+    assert_no_axe_violations_in_light_and_dark(page)  # with the error shown
+    page.get_by_label("Hours a week").fill("12")
+    page.get_by_label("Finish by (optional)").fill("2027-06-30")
+    page.get_by_role("button", name="Save my plan").click()
+    page.get_by_text("12 hours a week").first.wait_for()
+    assert_no_axe_violations_in_light_and_dark(page)
     # The signed-in dashboard, with a goal and without one.
     django_user_model.objects.create_user("goals", EMAIL, PASSWORD)
-    for tab in (page, page_dark):
-        tab.goto("/accounts/login/")
-        main = tab.get_by_role("main")
-        main.get_by_label("Email").fill(EMAIL)
-        main.get_by_label("Password").fill(PASSWORD)
-        main.get_by_role("button", name="Sign In").click()
-        tab.wait_for_url("**/dashboard/")
-        assert_no_axe_violations(tab)
-        tab.goto(ROADMAP)
-        tab.get_by_role("button", name="Stop following the Data Scientist roadmap").click()
-        tab.get_by_role("button", name="Follow this roadmap: Data Scientist").wait_for()
-        tab.goto("/dashboard/")
-        tab.get_by_role("heading", name="Choose your goal").wait_for()
-        assert_no_axe_violations(tab)
-        tab.goto("/roadmaps/")
-        assert_no_axe_violations(tab)
+    page.goto("/accounts/login/")
+    main = page.get_by_role("main")
+    main.get_by_label("Email").fill(EMAIL)
+    main.get_by_label("Password").fill(PASSWORD)
+    main.get_by_role("button", name="Sign In").click()
+    page.wait_for_url("**/dashboard/")
+    assert_no_axe_violations_in_light_and_dark(page)
+    page.goto(ROADMAP)
+    page.get_by_role("button", name="Stop following the Data Scientist roadmap").click()
+    page.get_by_role("button", name="Follow this roadmap: Data Scientist").wait_for()
+    page.goto("/dashboard/")
+    page.get_by_role("heading", name="Choose your goal").wait_for()
+    assert_no_axe_violations_in_light_and_dark(page)
+    page.goto("/roadmaps/")
+    assert_no_axe_violations_in_light_and_dark(page)

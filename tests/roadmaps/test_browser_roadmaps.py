@@ -6,7 +6,7 @@ import re
 import pytest
 
 from roadmaps.models import RoadmapStep
-from tests.browser import assert_no_axe_violations
+from tests.browser import assert_no_axe_violations, assert_no_axe_violations_in_light_and_dark
 from tests.content import load_site_content
 
 pytestmark = pytest.mark.browser
@@ -24,12 +24,9 @@ def _step(role_slug: str, skill_slug: str) -> RoadmapStep:
 @pytest.mark.parametrize(
     "path", ["/roadmaps/", "/roadmaps/data-scientist/", "/roadmaps/ai-product-manager/"]
 )
-def test_roadmap_pages_have_no_axe_violations_in_light_and_dark_mode(
-    content, page, page_dark, path
-):
-    for tab in (page, page_dark):
-        tab.goto(path)
-        assert_no_axe_violations(tab)
+def test_roadmap_pages_have_no_axe_violations_in_light_and_dark_mode(content, page, path):
+    page.goto(path)
+    assert_no_axe_violations_in_light_and_dark(page)
 
 
 def test_marking_a_step_updates_it_and_the_bars_in_place_and_keeps_focus(content, page):
@@ -106,13 +103,12 @@ def _sign_in(page, live_server, user):
 
 @pytest.mark.parametrize("path", ["/dashboard/", "/roadmaps/data-scientist/", "/u/ada/"])
 def test_signed_in_pages_have_no_axe_violations_in_light_and_dark_mode(
-    signed_in_learner, live_server, page, page_dark, path
+    signed_in_learner, live_server, page, path
 ):
-    for tab in (page, page_dark):
-        _sign_in(tab, live_server, signed_in_learner)
-        tab.goto(path)
-        assert tab.locator("h1").count() == 1
-        assert_no_axe_violations(tab)
+    _sign_in(page, live_server, signed_in_learner)
+    page.goto(path)
+    assert page.locator("h1").count() == 1
+    assert_no_axe_violations_in_light_and_dark(page)
 
 
 def test_a_note_is_shown_escaped_and_saved_in_place(signed_in_learner, live_server, page):
