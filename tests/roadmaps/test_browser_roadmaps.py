@@ -159,3 +159,24 @@ def test_changing_the_status_keeps_a_note_being_typed_in_the_same_step(
     assert item.get_by_role("textbox").input_value() == "half-written thought"
     assert page.locator("#progress-announcer").inner_text().startswith("Done.")
     assert count.inner_text() != before  # the timeline's count for the level moved too
+
+
+def test_a_kept_page_s_token_works_and_a_change_shows_after_a_reload_and_on_the_dashboard(
+    signed_in_learner, live_server, page
+):
+    """The second visit is the learner's kept page, with a CSRF token of its own."""
+    _sign_in(page, live_server, signed_in_learner)
+    step = _step("data-scientist", "statistics-fundamentals")
+    for _ in range(2):
+        page.goto("/roadmaps/data-scientist/")
+    page.locator(f"#step-{step.pk}").get_by_role("button", name="Learning").click()
+    page.locator(f'#status-{step.pk}-learning[aria-pressed="true"]').wait_for()
+    page.reload()
+    assert page.locator(f"#status-{step.pk}-learning").get_attribute("aria-pressed") == "true"
+    page.locator(f"#step-{step.pk}").get_by_role("button", name="Done").click()
+    page.locator(f'#status-{step.pk}-done[aria-pressed="true"]').wait_for()
+    page.goto("/dashboard/")
+    assert step.skill.name in page.locator("main").inner_text()  # its recent activity
+    page.go_back()
+    page.reload()
+    assert page.locator(f"#status-{step.pk}-done").get_attribute("aria-pressed") == "true"
