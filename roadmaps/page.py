@@ -10,7 +10,8 @@ user, session or CSRF token can reach it, and the learner's part is a dictionary
 import math
 import re
 from dataclasses import dataclass
-from types import MappingProxyType
+from functools import lru_cache
+from types import MappingProxyType, SimpleNamespace
 
 from django.template.loader import get_template, render_to_string
 from django.utils.html import format_html
@@ -34,9 +35,7 @@ class RoadmapContent:
     roadmap: Roadmap
     top: SafeString  # breadcrumb, title and introduction
     segments: tuple[str, ...]  # text, slot name, text, slot name, …, text
-    # (kind, step id, status) -> markup; "status-oob" and "chip-oob" are what a status change
-    # swaps in, kept too: every change would otherwise render them again.
-    parts: MappingProxyType
+    parts: MappingProxyType  # (kind, step id, status) -> markup
 
     @classmethod
     def render(cls, roadmap: Roadmap) -> "RoadmapContent":
@@ -45,14 +44,8 @@ class RoadmapContent:
         parts = {}
         for step in roadmap.steps():
             for status in Status:
-                for oob in (False, True):
-                    suffix = "-oob" if oob else ""
-                    parts[f"status{suffix}", step.pk, status] = step_part(
-                        "step-status", step, status, oob=oob
-                    )
-                    parts[f"chip{suffix}", step.pk, status] = step_part(
-                        "chip", step, status, oob=oob
-                    )
+                parts["status", step.pk, status] = step_part("step-status", step, status)
+                parts["chip", step.pk, status] = step_part("chip", step, status)
             if step.skill_id:
                 parts["note", step.pk, None] = note_link.render({"step": step})
         top = get_template(f"{TEMPLATE}#page-top").render({"roadmap": roadmap})
@@ -113,6 +106,14 @@ def step_part(partial: str, step, status: Status, *, oob: bool = False) -> SafeS
     page keeps one of each per status, a status change renders the one it swaps in."""
     context = {"step": step, "status": status, "oob": oob, "statuses": Status.choices}
     return get_template(f"{TEMPLATE}#{partial}").render(context)
+
+
+@lru_cache(maxsize=4096)
+def swapped_part(partial: str, step_id: int, step_name: str, status: Status) -> SafeString:
+    """What a status change swaps in for a step, out of band: its status control or its chip.
+    The markup is a function of these arguments alone, so it is remembered rather than
+    rendered on every change; the bound keeps it under 3 MB whatever the content."""
+    return step_part(partial, SimpleNamespace(pk=step_id, name=step_name), status, oob=True)
 
 
 def progress_bar(tally) -> SafeString:

@@ -35,7 +35,13 @@ from roadmaps.overview import (
     visible_roadmaps,
     visitor_statuses,
 )
-from roadmaps.page import RoadmapContent, level_bar, level_count, level_hours_left
+from roadmaps.page import (
+    RoadmapContent,
+    level_bar,
+    level_count,
+    level_hours_left,
+    swapped_part,
+)
 from roadmaps.plan import next_step
 from roadmaps.services import (
     follow,
@@ -204,8 +210,7 @@ def _status_refused(request: HttpRequest, roadmap: Roadmap) -> HttpResponse:
 def _status_change(
     request: HtmxHttpRequest, slug: str, step_id: int, status: Status | None
 ) -> HttpResponse:
-    content = _get_content(request, slug)
-    roadmap = content.roadmap
+    roadmap = _get_roadmap(request, slug)
     level, step = _find_step(roadmap, step_id)
     if status is None:
         return _status_refused(request, roadmap)
@@ -223,8 +228,8 @@ def _status_change(
     level_tally, tally = level.progress_for(statuses), roadmap.progress_for(statuses)
     context = {
         "changed": [
-            content.parts["status-oob", step.pk, status],
-            content.parts["chip-oob", step.pk, status],
+            swapped_part("step-status", step.pk, step.name, status),
+            swapped_part("chip", step.pk, step.name, status),
             level_bar(level_tally, level_hours_left(level, statuses), stage=level.stage, oob=True),
             level_count(level.stage, level_tally, oob=True),
         ],

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from roadmaps.models import Note, Proficiency, RoadmapStep, Status
-from roadmaps.page import RoadmapContent
+from roadmaps.page import RoadmapContent, step_part, swapped_part
 from roadmaps.services import progress_set
 from tests.content import build_content, build_roadmaps
 from tests.html import attribute, select, select_one, text
@@ -159,3 +159,16 @@ def test_a_note_page_shows_only_the_learner_s_own_note_and_needs_an_account(
     project = RoadmapStep.objects.filter(level__roadmap=roadmap, project__isnull=False).first()
     project_url = reverse("roadmaps:step_note", args=[roadmap.slug, project.pk])
     assert client.get(project_url).status_code == 400
+
+
+def test_what_a_status_change_swaps_in_is_remembered_and_the_same_as_from_the_step_itself(
+    roadmap,
+):
+    """`swapped_part` renders from a step's id and name alone: the partials need no more."""
+    for step in roadmap.steps():
+        for status in Status:
+            for partial in ("step-status", "chip"):
+                remembered = swapped_part(partial, step.pk, step.name, status)
+                assert remembered == step_part(partial, step, status, oob=True)
+                assert remembered is swapped_part(partial, step.pk, step.name, status)
+                assert "hx-swap-oob" in remembered
