@@ -226,23 +226,35 @@ def connect_learner_signals() -> None:
 def learner_changes(get_response):
     """Middleware: a request that wrote anything to the database, for a signed-in learner,
     bumps their version as it ends. Whatever code wrote it (a queryset update sends no
-    signal), none of their pages kept before outlives a change they made."""
+    signal), none of their pages kept before outlives a change they made. A view that bumped
+    the version itself after its last write, in the same transaction, is not bumped again."""
 
     def middleware(request):
-        wrote = False
+        bump = LearnerVersion.bump_sql()
+        writes = []  # per statement that wrote: the learner whose version it bumped, or None
 
         def watch(execute, sql, params, many, context):
-            nonlocal wrote
-            wrote = wrote or not sql.lstrip()[:9].upper().startswith(_READS)
+            if not sql.lstrip()[:9].upper().startswith(_READS):
+                writes.append(params[0] if sql == bump and not many else None)
             return execute(sql, params, many, context)
 
         with connection.execute_wrapper(watch):
             response = get_response(request)
-        if wrote and request.user.is_authenticated:
+        if writes and request.user.is_authenticated and _unbumped(writes, request.user.pk):
             LearnerVersion.bump(request.user.pk)
         return response
 
     return middleware
+
+
+def _unbumped(writes: list, user_id: int) -> bool:
+    """Whether a write came after the last bump of this learner's version."""
+    for bumped in reversed(writes):
+        if bumped == user_id:
+            return False
+        if bumped is None:
+            return True
+    return False
 
 
 def _learner_page_key(request, version: int) -> str:

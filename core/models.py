@@ -157,6 +157,10 @@ class LearnerVersion(models.Model):
     def bump(cls, user_id: int) -> None:
         # An update only: a learner without a row has no cached page to outdate, and a deleted
         # one (whose rows cascade) must not get one back. Plain SQL: every change pays for it.
-        table = connection.ops.quote_name(cls._meta.db_table)
         with connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {table} SET number = number + 1 WHERE user_id = %s", [user_id])
+            cursor.execute(cls.bump_sql(), [user_id])
+
+    @classmethod
+    def bump_sql(cls) -> str:
+        table = connection.ops.quote_name(cls._meta.db_table)
+        return f"UPDATE {table} SET number = number + 1 WHERE user_id = %s"

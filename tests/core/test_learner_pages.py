@@ -282,3 +282,27 @@ def test_a_kept_page_keeps_the_headers_its_view_set_and_only_a_200_is_kept(
     refused = view(_request(rf, other_learner), 404)
     assert refused.status_code == 404 and len(_kept()) == 1
     assert CSRF_SLOT.encode() not in refused.content
+
+
+def test_a_status_change_bumps_the_version_once_in_the_same_transaction_as_its_write(
+    learner_client, learner, roadmap, step, django_assert_num_queries
+):
+    progress_set(user=learner, skill=step.skill, status=Status.LEARNING)
+    before = LearnerVersion.current(learner.pk)
+    status_url = reverse("roadmaps:step_status", args=[roadmap.slug, step.pk])
+    with django_assert_num_queries(99, exact=False) as queries:
+        learner_client.post(status_url, {"status": "done"}, HTTP_HX_REQUEST="true")
+    assert LearnerVersion.current(learner.pk) == before + 1  # not again by the middleware
+    sql = [query["sql"] for query in queries.captured_queries]
+    (bump,) = [n for n, statement in enumerate(sql) if "learnerversion" in statement.lower()]
+    assert 'UPDATE "roadmaps_progress"' in sql[bump - 1] and sql[bump + 1].startswith("RELEASE")
+
+
+def test_a_write_that_bumped_its_own_learner_s_version_last_is_not_bumped_again(
+    learner_client, learner, roadmap
+):
+    before = LearnerVersion.current(learner.pk)
+    learner_client.post(reverse("roadmaps:roadmap_follow", args=[roadmap.slug]))  # a signal bumps
+    assert LearnerVersion.current(learner.pk) == before + 1
+    learner_client.post("/plan/", {"hours_per_week": 12})  # and another change: once more
+    assert LearnerVersion.current(learner.pk) == before + 2
