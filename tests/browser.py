@@ -72,6 +72,16 @@ def assert_no_axe_violations_in_light_and_dark(page, **axe) -> None:
     switch_colour_mode(page, first)
 
 
+def sign_in(page, email: str, password: str) -> None:
+    """Sign in through the site's form; the learner lands on their dashboard."""
+    page.goto("/accounts/login/")
+    main = page.get_by_role("main")
+    main.get_by_label("Email").fill(email)
+    main.get_by_label("Password").fill(password)
+    main.get_by_role("button", name="Sign In").click()
+    page.wait_for_url("**/dashboard/")
+
+
 def sign_up(page, email: str, password: str) -> None:
     """Sign up through the site's form; the new learner lands on their dashboard."""
     page.goto("/accounts/signup/")

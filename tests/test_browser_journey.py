@@ -8,6 +8,7 @@ import json
 import pytest
 
 from roadmaps.models import Note, Progress, RoadmapStep
+from tests.browser import sign_in as browser_sign_in
 from tests.browser import sign_up
 
 pytestmark = pytest.mark.browser
@@ -20,13 +21,8 @@ def _step(role: str, skill: str) -> RoadmapStep:
     return RoadmapStep.objects.get(level__roadmap__role__slug=role, skill__slug=skill)
 
 
-def _sign_in(page):
-    page.goto("/accounts/login/")
-    main = page.get_by_role("main")
-    main.get_by_label("Email").fill(EMAIL)
-    main.get_by_label("Password").fill(PASSWORD)
-    main.get_by_role("button", name="Sign In").click()
-    page.wait_for_url("**/dashboard/")
+def _sign_in(page) -> None:
+    browser_sign_in(page, EMAIL, PASSWORD)
 
 
 def _mark(page, step: RoadmapStep, status: str, *, javascript: bool = True):

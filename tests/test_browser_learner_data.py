@@ -12,6 +12,7 @@ from quizzes.models import Sitting
 from roadmaps.models import Note, Progress, Status
 from roadmaps.services import note_save, progress_set
 from tests.browser import assert_no_axe_violations, assert_no_axe_violations_in_light_and_dark
+from tests.browser import sign_in as browser_sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -20,12 +21,7 @@ PASSWORD = "a-long-carrying-password"
 
 
 def sign_in(page) -> None:
-    page.goto("/accounts/login/")
-    main = page.get_by_role("main")
-    main.get_by_label("Email").fill(EMAIL)
-    main.get_by_label("Password").fill(PASSWORD)
-    main.get_by_role("button", name="Sign In").click()
-    page.wait_for_url("**/dashboard/")
+    browser_sign_in(page, EMAIL, PASSWORD)
 
 
 def test_a_roadmap_level_s_quiz_starts_from_its_link_without_javascript(

@@ -7,6 +7,7 @@ import pytest
 
 from roadmaps.models import Proficiency, Progress, RoadmapStep, Status
 from roadmaps.services import follow, note_save, progress_set
+from tests.browser import sign_in as browser_sign_in
 from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.browser
@@ -35,12 +36,7 @@ def learner(site_content, django_user_model):
 
 
 def sign_in(page) -> None:
-    page.goto("/accounts/login/")
-    main = page.get_by_role("main")
-    main.get_by_label("Email").fill(EMAIL)
-    main.get_by_label("Password").fill(PASSWORD)
-    main.get_by_role("button", name="Sign In").click()
-    page.wait_for_url("**/dashboard/")
+    browser_sign_in(page, EMAIL, PASSWORD)
 
 
 def printed(page, path: str) -> str:

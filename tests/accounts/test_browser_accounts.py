@@ -6,7 +6,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache, caches
 
 from accounts.models import Profile
-from tests.browser import assert_no_axe_violations_in_light_and_dark
+from tests.browser import assert_no_axe_violations_in_light_and_dark, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -43,12 +43,7 @@ def learner(transactional_db):
 
 
 def log_in(page, email="jane@example.com", password=PASSWORD):
-    page.goto("/accounts/login/")
-    main = page.get_by_role("main")
-    main.get_by_label("Email").fill(email)
-    main.get_by_label("Password").fill(password)
-    main.get_by_role("button", name="Sign In").click()
-    page.wait_for_url("**/dashboard/")
+    sign_in(page, email, password)
 
 
 def test_a_learner_signs_up_edits_their_account_logs_out_and_back_in(

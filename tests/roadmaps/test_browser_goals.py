@@ -12,10 +12,8 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from roadmaps.models import Follow, LearningPlan, Progress, RoadmapStep, Status
-from tests.browser import (
-    assert_no_axe_violations_in_light_and_dark,
-    sign_up,
-)
+from tests.browser import assert_no_axe_violations_in_light_and_dark, sign_up
+from tests.browser import sign_in as browser_sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -141,12 +139,7 @@ def test_the_goal_pages_have_no_axe_violations_in_light_and_dark_mode(
     assert_no_axe_violations_in_light_and_dark(page)
     # The signed-in dashboard, with a goal and without one.
     django_user_model.objects.create_user("goals", EMAIL, PASSWORD)
-    page.goto("/accounts/login/")
-    main = page.get_by_role("main")
-    main.get_by_label("Email").fill(EMAIL)
-    main.get_by_label("Password").fill(PASSWORD)
-    main.get_by_role("button", name="Sign In").click()
-    page.wait_for_url("**/dashboard/")
+    browser_sign_in(page, EMAIL, PASSWORD)
     assert_no_axe_violations_in_light_and_dark(page)
     page.goto(ROADMAP)
     page.get_by_role("button", name="Stop following the Data Scientist roadmap").click()
