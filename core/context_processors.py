@@ -1,8 +1,5 @@
-from functools import cache
-
-from django.urls import get_script_prefix, reverse
-
 from core.cache import CSRF_SLOT
+from core.links import content_url
 
 # Sections join the main navigation as they ship; a link never leads to a missing page.
 NAVIGATION = [
@@ -15,22 +12,18 @@ NAVIGATION = [
 ]
 
 
-@cache
-def _navigation_urls(script_prefix: str) -> tuple[tuple[str, str], ...]:
-    # Every page shows these; the URLs only change with the prefix the site is served under.
-    return tuple((reverse(name), label) for name, label in NAVIGATION)
-
-
 def navigation(request):
-    links = [
-        {
-            "url": url,
-            "label": label,
-            "is_current": request.path == url,
-            "in_section": request.path.startswith(url),
-        }
-        for url, label in _navigation_urls(get_script_prefix())
-    ]
+    links = []
+    for name, label in NAVIGATION:
+        url = content_url(name)  # every page shows these: remembered, per prefix
+        links.append(
+            {
+                "url": url,
+                "label": label,
+                "is_current": request.path == url,
+                "in_section": request.path.startswith(url),
+            }
+        )
     return {"nav_links": links}
 
 

@@ -38,3 +38,5 @@ def test_the_menu_and_footer_links_follow_the_prefix_the_site_is_served_under(cl
         links = [attribute(a, "href") for a in select(footer, "a")]
         assert f"{prefix}/roadmaps/" in links and f"{prefix}/accessibility/" in links
         assert attribute(select_one(html, "header a.navbar-brand"), "href") == f"{prefix}/"
+        menu = [attribute(a, "href") for a in select(html, 'nav[aria-label="Main"] a')]
+        assert f"{prefix}/roadmaps/" in menu and f"{prefix}/skills/" in menu
