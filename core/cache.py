@@ -230,12 +230,12 @@ def learner_changes(get_response):
     the version itself after its last write, in the same transaction, is not bumped again."""
 
     def middleware(request):
-        bump = LearnerVersion.bump_sql()
         writes = []  # per statement that wrote: the learner whose version it bumped, or None
 
         def watch(execute, sql, params, many, context):
             if not sql.lstrip()[:9].upper().startswith(_READS):
-                writes.append(params[0] if sql == bump and not many else None)
+                bumped = not many and sql == LearnerVersion.bump_sql()
+                writes.append(params[0] if bumped else None)
             return execute(sql, params, many, context)
 
         with connection.execute_wrapper(watch):
