@@ -126,7 +126,13 @@ def classes(element: Element) -> set[str]:
     return set((attribute(element, "class") or "").split())
 
 
-CSRF_TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")[\w-]+')
+CSRF_TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")([\w-]+)')
+
+
+def csrf_tokens(markup: str | bytes) -> list[str]:
+    """The page's CSRF tokens, in its forms and in the header htmx sends, in page order."""
+    markup = markup.decode() if isinstance(markup, bytes) else markup
+    return [token for _, token in CSRF_TOKEN.findall(markup)]
 
 
 def without_csrf_tokens(markup: str | bytes) -> str:
