@@ -22,8 +22,7 @@ def assert_no_axe_violations(page, *, context=None, options=None, max_targets: i
     violations = _axe.run(page, context=context, options=options).response["violations"]
     if not violations:
         return
-    dark = page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
-    mode = "dark" if dark else "light"
+    mode = _colour_mode(page)
     lines = [f"{len(violations)} accessibility violation(s) on {page.url} in {mode} mode:"]
     for violation in violations:
         nodes = violation["nodes"]
@@ -35,6 +34,12 @@ def assert_no_axe_violations(page, *, context=None, options=None, max_targets: i
             f"      {violation.get('helpUrl', '')}"
         )
     raise AssertionError("\n".join(lines))
+
+
+def _colour_mode(page) -> str:
+    """The colour mode the browser reports to the page, as the system's preference."""
+    dark = page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+    return "dark" if dark else "light"
 
 
 def switch_colour_mode(page, mode: str) -> None:
@@ -62,8 +67,8 @@ _SETTLED_IN_MODE = """mode => {
 def assert_no_axe_violations_in_light_and_dark(page, **axe) -> None:
     """`assert_no_axe_violations` in the colour mode the page shows, then in the other one,
     switched without loading the page again; the page is left in the mode it was in."""
-    dark = page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
-    first, second = ("dark", "light") if dark else ("light", "dark")
+    first = _colour_mode(page)
+    second = "light" if first == "dark" else "dark"
     theme = page.locator("html").get_attribute("data-bs-theme")
     assert theme in (None, first), f"{page.url} shows {theme} colours in {first} mode"
     assert_no_axe_violations(page, **axe)

@@ -165,18 +165,19 @@ def no_collected_static_files(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with no cached pages or content parts (they outlive the test database,
-    whose content version starts again from the same number)."""
+    whose content and learner versions start again from the same numbers)."""
     from django.core.cache import caches
 
     from core.cache import live_parts
 
-    caches["pages"].clear()
-    caches["learner_pages"].clear()
-    live_parts.clear()
+    def empty():
+        caches["pages"].clear()
+        caches["learner_pages"].clear()
+        live_parts.clear()
+
+    empty()
     yield
-    caches["pages"].clear()
-    caches["learner_pages"].clear()
-    live_parts.clear()
+    empty()
 
 
 # --- Personas -----------------------------------------------------------------------------
