@@ -12,6 +12,8 @@ class RoadmapStatusForm(forms.Form):
     """The roadmap page's status buttons share one form; each names its step and status."""
 
     set = forms.RegexField(regex=r"^[0-9]{1,18}:[a-z_]{1,20}$")
+    # Sent by the next-step box while the roadmap is a goal, so the box hears of the change.
+    goal = forms.BooleanField(required=False)
 
     def clean_set(self) -> tuple[int, Status]:
         step_id, status = self.cleaned_data["set"].split(":")

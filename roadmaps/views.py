@@ -116,8 +116,9 @@ def roadmap_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def roadmap_next_step(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    """A roadmap's next-step box: the goal's next step, fetched again by the page after each
-    status change while it is a goal; empty, and deaf to status changes, when it is not."""
+    """What is inside a roadmap's next-step box: the goal's next step, fetched again by the
+    page after a follow or unfollow and after each status change while it is a goal; nothing
+    when it is not."""
     roadmap = _get_roadmap(request, slug)
     context = {"roadmap": roadmap, "following": roadmap.slug in followed_slugs(request)}
     if context["following"]:  # else the box empties
@@ -197,7 +198,7 @@ def roadmap_status(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return _status_refused(request, _get_roadmap(request, slug))
     step_id, status = form.cleaned_data["set"]
-    return _status_change(request, slug, step_id, status)
+    return _status_change(request, slug, step_id, status, goal=form.cleaned_data["goal"])
 
 
 def _status_refused(request: HttpRequest, roadmap: Roadmap) -> HttpResponse:
@@ -210,7 +211,7 @@ def _status_refused(request: HttpRequest, roadmap: Roadmap) -> HttpResponse:
 
 
 def _status_change(
-    request: HtmxHttpRequest, slug: str, step_id: int, status: Status | None
+    request: HtmxHttpRequest, slug: str, step_id: int, status: Status | None, *, goal: bool = False
 ) -> HttpResponse:
     roadmap = _get_roadmap(request, slug)
     level, step = _find_step(roadmap, step_id)
@@ -244,12 +245,12 @@ def _status_change(
         "announcement": f"{status.label}. {level.title}: {level_tally.percent_done}% done. "
         f"Roadmap: {tally.percent_done}% done.",
     }
-    # Everything in the answer is out of band; the form itself stays as it is. A followed
-    # roadmap's next step may have moved: its box listens for this and asks for it again.
+    # Everything in the answer is out of band; the form itself stays as it is. A goal's next
+    # step may have moved: its box, which said it is a goal, hears so and asks for it again.
     response = reswap(
         render(request, "roadmaps/roadmap_detail.html#status-changed", context), "none"
     )
-    return trigger_client_event(response, "progress-changed")
+    return trigger_client_event(response, "goal-progress-changed") if goal else response
 
 
 @login_required

@@ -119,6 +119,33 @@ def _journey(page, *, javascript: bool):
     assert not Profile.objects.get(user__email=EMAIL).weekly_digest
 
 
+def test_the_next_step_box_ends_on_the_last_change_when_its_refreshes_overlap(site_content, page):
+    # The box fetches what is inside it again after each change. Slow answers make those
+    # fetches overlap: the box must end on the last change, not on whichever answer came
+    # back while another fetch was waiting.
+    def answer_slowly(route):  # asked at once, answered late: the answer is of its moment
+        response = route.fetch()
+        page.wait_for_timeout(400)
+        route.fulfill(response=response)
+
+    page.route(f"**{ROADMAP}next/", answer_slowly)
+    page.goto(ROADMAP)
+    follow, stop = (
+        page.get_by_role("button", name="Follow this roadmap: Data Scientist"),
+        page.get_by_role("button", name="Stop following the Data Scientist roadmap"),
+    )
+    for button, then in ((follow, stop), (stop, follow), (follow, stop)):
+        button.click()
+        then.wait_for()
+    page.locator("#next-step section").wait_for()
+    for step in _steps(3):
+        page.locator(f"#step-{step.pk}").get_by_role("button", name="Done", exact=True).click()
+        page.locator(f'#status-{step.pk}-done[aria-pressed="true"]').wait_for()
+    page.locator("#next-step").get_by_role("link", name=_steps(4)[3].name).wait_for()
+    page.wait_for_timeout(1_000)  # every late answer has landed
+    assert page.locator("#next-step").get_by_role("link", name=_steps(4)[3].name).is_visible()
+
+
 def test_the_goal_pages_have_no_axe_violations_in_light_and_dark_mode(
     site_content, page, django_user_model
 ):

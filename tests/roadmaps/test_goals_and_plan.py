@@ -1,5 +1,6 @@
 """Goals (followed roadmaps), the study plan and the next step: the learner's loop, part one."""
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -340,27 +341,30 @@ def test_a_followed_roadmap_shows_its_next_step_with_a_start_button(learner_clie
         "progress",
         f"{first.pk}:learning",
     )
-    # A roadmap that isn't a goal has an empty box, which waits for a follow, not for progress.
+    # The goal's box says so to the status buttons' form; a box that isn't a goal is empty.
+    goal = select_one(box, 'input[name="goal"]')
+    assert (attribute(goal, "form"), attribute(goal, "value")) == ("progress", "1")
     other = select_one(learner_client.get("/roadmaps/role-1/").content.decode(), "#next-step")
-    assert not text(other) and not select(other, "button")
-    assert attribute(box, "hx-trigger") == "goals-changed from:body, progress-changed from:body"
-    assert attribute(other, "hx-trigger") == "goals-changed from:body"
+    assert not text(other) and not select(other, "button") and not select(other, "input")
+    for each in (box, other):  # in place, it fetches what is inside it again
+        assert attribute(each, "hx-trigger") == (
+            "goals-changed from:body, goal-progress-changed from:body"
+        )
+        assert attribute(each, "hx-swap") is None
 
 
-def test_the_next_step_box_comes_back_whole_listening_for_progress_only_while_a_goal(
-    learner_client, roadmaps
-):
-    def box():
-        html = learner_client.get("/roadmaps/role-0/next/", **HTMX).content.decode()
-        (element,) = select(html, "div#next-step")
-        assert attribute(element, "hx-swap") == "outerHTML"
-        return element
+def test_the_next_step_box_fills_on_following_and_empties_on_unfollowing(learner_client, roadmaps):
+    def inside():
+        response = learner_client.get("/roadmaps/role-0/next/", **HTMX)
+        assert response.status_code == 200 and not select(response.content, "#next-step")
+        return response.content.decode()
 
-    assert "progress-changed" not in attribute(box(), "hx-trigger") and not text(box())
+    assert not inside().strip()
     learner_client.post("/roadmaps/role-0/follow/", **HTMX)
-    assert "progress-changed" in attribute(box(), "hx-trigger") and "Your next step" in text(box())
+    assert "Your next step" in text(select_one(inside(), "section"))
+    assert select(inside(), 'input[name="goal"]')
     learner_client.post("/roadmaps/role-0/unfollow/", **HTMX)
-    assert "progress-changed" not in attribute(box(), "hx-trigger") and not text(box())
+    assert not inside().strip()
 
 
 def test_start_sets_the_next_step_to_learning_and_the_box_says_so(
@@ -369,9 +373,9 @@ def test_start_sets_the_next_step_to_learning_and_the_box_says_so(
     learner_client.post("/roadmaps/role-0/follow/")
     first = _skill_steps(roadmaps[0])[0]
     response = learner_client.post(
-        "/roadmaps/role-0/steps/status/", {"set": f"{first.pk}:learning"}, **HTMX
+        "/roadmaps/role-0/steps/status/", {"set": f"{first.pk}:learning", "goal": "1"}, **HTMX
     )
-    assert "progress-changed" in response["HX-Trigger"]
+    assert json.loads(response["HX-Trigger"]) == {"goal-progress-changed": {}}
     assert Progress.objects.get(user=learner).status == Status.LEARNING
     box = learner_client.get("/roadmaps/role-0/next/", **HTMX).content.decode()
     assert "you are learning it" in text(select_one(box, "section.next-step"))
@@ -397,14 +401,13 @@ def test_the_next_step_box_is_empty_for_a_roadmap_that_is_not_a_goal(
     box = select_one(html, "#next-step")
     assert not text(box) and "goals-changed" in attribute(box, "hx-trigger")  # fills on follow
     response = learner_client.get("/roadmaps/role-0/next/", **HTMX)
-    assert response.status_code == 200 and not text(select_one(response.content, "#next-step"))
-    # A status change says so; only a goal's box listens, and asks for itself again.
+    assert response.status_code == 200 and not response.content.strip()
+    # A status change without the goal's field tells no box to fetch itself again.
     step = _skill_steps(roadmaps[0])[0]
     response = learner_client.post(
         "/roadmaps/role-0/steps/status/", {"set": f"{step.pk}:done"}, **HTMX
     )
-    assert "progress-changed" in response["HX-Trigger"]
-    assert "progress-changed" not in attribute(box, "hx-trigger")
+    assert response.status_code == 200 and "HX-Trigger" not in response
     assert learner_client.get("/roadmaps/no-such-role/next/").status_code == 404
 
 
