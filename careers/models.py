@@ -573,7 +573,7 @@ class DataSystem(NaturalKeyModel):
     example_databases = models.CharField(max_length=200)
 
     class Meta:
-        ordering = ["position"]
+        ordering = ["position", "pk"]  # the first is the source the others are fed from
 
     def __str__(self):
         return f"{self.abbreviation} ({self.name})"

@@ -128,6 +128,7 @@ def build_content(scale: int = 1) -> list[Role]:
     for n in range(2 * scale):
         DataSystem.objects.create(
             slug=f"system-{n}",
+            position=n,
             abbreviation=f"S{n}",
             name=f"System {n}",
             purpose="Purpose",
