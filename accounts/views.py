@@ -265,7 +265,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         (skill or project, Status(status).label.lower(), updated_at)
         for skill, project, status, updated_at in Progress.objects.for_user(request.user)
         .started()
-        .order_by("-updated_at")
+        .order_by("-updated_at", "-pk")
         .values_list("skill__name", "project__name", "status", "updated_at")[:RECENT_ACTIVITY]
     ]
     history = list(Sitting.objects.history_for(request.user)[: HISTORY_PAGE_SIZE + 1])

@@ -99,7 +99,7 @@ def content_health(user, *, today: date | None = None) -> list[Section]:
         resources = Resource.objects.broken().select_related(
             "step__level__roadmap__role", "step__skill", "step__project"
         )
-        for resource in resources.order_by("step__level__roadmap__role__position", "title"):
+        for resource in resources.order_by("step__level__roadmap__role__position", "title", "pk"):
             role = resource.step.level.roadmap.role.short_name
             where = f"{role}, {resource.step}: {resource.link_problem}"
             links.entries.append(Entry.of(resource, where))

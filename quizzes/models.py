@@ -276,7 +276,12 @@ class SittingQuerySet(models.QuerySet):
         return self.filter(user__isnull=True)
 
     def history_for(self, user):
-        return self.filter(user=user).select_related("quiz").with_scores().order_by("-created_at")
+        return (
+            self.filter(user=user)
+            .select_related("quiz")
+            .with_scores()
+            .order_by("-created_at", "-pk")
+        )
 
 
 class Sitting(models.Model):

@@ -142,7 +142,7 @@ def quiz_start(request: HttpRequest, slug: str) -> HttpResponse:
         .unfinished()
         .filter(quiz=quiz, scope=scope.value)
         .with_scores()
-        .order_by("-created_at")
+        .order_by("-created_at", "-pk")  # one answer even when two share a time
         .first()
     )
     context = {

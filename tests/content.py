@@ -136,7 +136,9 @@ def build_content(scale: int = 1) -> list[Role]:
             characteristics="Fast\nSmall",
             example_databases="PostgreSQL",
         )
-        EntryPath.objects.create(slug=f"path-{n}", name=f"Path {n}", steps="Learn\nApply")
+        EntryPath.objects.create(
+            slug=f"path-{n}", position=n, name=f"Path {n}", steps="Learn\nApply"
+        )
         for track in ProgressionStep.Track.values:
             ProgressionStep.objects.create(
                 track=track, position=n, years=f"Year {n}", title="Step", description="Grow"
