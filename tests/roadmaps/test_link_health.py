@@ -20,7 +20,7 @@ from tests.html import attribute, select, select_one, text
 
 pytestmark = pytest.mark.django_db
 
-SLOW_SECONDS = 1.5
+SLOW_SECONDS = 5  # far beyond the timeout below, which leaves a loaded machine time for the rest
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -148,8 +148,8 @@ def test_it_records_working_and_broken_links_with_what_went_wrong(site, resource
     for position, path in enumerate(paths):
         Resource.objects.create(step=step, position=position, title=path, url=site.url + path)
     started = time.monotonic()
-    output = check_links("--timeout", "0.5")
-    assert time.monotonic() - started < SLOW_SECONDS + 1
+    output = check_links("--timeout", "2")
+    assert time.monotonic() - started < SLOW_SECONDS  # the slow one was given up on
     found = {r.title: (r.link_status, r.link_problem) for r in Resource.objects.all()}
     assert found == {
         "/ok": (LinkStatus.OK, ""),
