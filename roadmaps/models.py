@@ -27,6 +27,7 @@ from core.models import (
     PublishableQuerySet,
     natural_key_after,
 )
+from core.queries import Precompiled
 from core.validators import WEB_URL_MESSAGE, is_web_url, validate_web_url
 
 NOTE_MAX_LENGTH = 2000
@@ -410,6 +411,13 @@ def roadmap_prefetches():
 # --- Learner data -------------------------------------------------------------------------
 
 
+_learner_states = Precompiled(
+    lambda user_id: Progress.objects.filter(user_id=user_id).values_list(
+        "skill__slug", "project__slug", "status", "proficiency", "review_due", "needs_refresh"
+    )
+)
+
+
 class ProgressQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user)
@@ -422,12 +430,10 @@ class ProgressQuerySet(models.QuerySet):
             for skill, project, status in rows
         }
 
-    def states(self) -> dict[tuple[str, str], "ProgressState"]:
+    def states_of(self, user) -> dict[tuple[str, str], "ProgressState"]:
         """{("skill", slug) or ("project", slug): the learner's status and the evidence beside
-        it}, in one query."""
-        rows = self.values_list(
-            "skill__slug", "project__slug", "status", "proficiency", "review_due", "needs_refresh"
-        )
+        it}, in one query, compiled once: every request of a signed-in learner reads it."""
+        rows = _learner_states.rows(user.pk, using=self.db)
         return {
             ("skill", skill) if skill else ("project", project): ProgressState(*state)
             for skill, project, *state in rows

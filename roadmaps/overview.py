@@ -39,7 +39,7 @@ def learner_states(request: HttpRequest) -> dict[tuple[str, str], ProgressState]
     from the session. A view that writes progress reads this after writing."""
     if not hasattr(request, "_learner_states"):
         if request.user.is_authenticated:
-            states = Progress.objects.for_user(request.user).states()
+            states = Progress.objects.states_of(request.user)
         else:
             stored = session_progress(request.session).items()
             states = {key: ProgressState(status) for key, (status, _) in stored}
