@@ -175,10 +175,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Sessions in the database (every worker and server shares them), read with one plain query.
 SESSION_ENGINE = "core.sessions"
 
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# Django's and allauth's, loading the signed-in user with a query compiled once.
+AUTHENTICATION_BACKENDS = ["core.backends.ModelBackend", "core.backends.AccountBackend"]
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from core.sessions import SessionStore
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +48,43 @@ def test_a_signed_in_learner_stays_signed_in_and_signing_out_ends_the_session(le
     client.post("/accounts/logout/")
     assert not Session.objects.filter(pk=key).exists()
     assert client.get("/dashboard/").status_code == 302  # to sign in
+
+
+def test_a_learner_signed_in_with_an_old_backend_s_path_stays_signed_in(learner):
+    # Sessions made before the sign-in backends moved to core.backends name their parents.
+    for old in (
+        "django.contrib.auth.backends.ModelBackend",
+        "allauth.account.auth_backends.AuthenticationBackend",
+    ):
+        session = DjangoSessionStore()
+        session.update(
+            {
+                "_auth_user_id": str(learner.pk),
+                "_auth_user_backend": old,
+                "_auth_user_hash": learner.get_session_auth_hash(),
+            }
+        )
+        session.create()
+        client = Client()
+        client.cookies["sessionid"] = session.session_key
+        response = client.get("/dashboard/")
+        assert response.status_code == 200 and response.wsgi_request.user == learner
+
+
+def test_the_signed_in_user_is_read_with_one_query_and_an_inactive_one_is_signed_out(
+    learner, django_assert_num_queries
+):
+    from core.backends import AccountBackend
+
+    backend = AccountBackend()
+    backend.get_user(learner.pk)  # compiled
+    with django_assert_num_queries(1):
+        user = backend.get_user(learner.pk)
+    assert (user, user.email, user.date_joined) == (learner, learner.email, learner.date_joined)
+    assert user.check_password(PASSWORD)
+    assert backend.get_user(learner.pk + 1000) is None
+    learner.is_active = False
+    learner.save()
+    assert backend.get_user(learner.pk) is None
+    client = Client()
+    assert not client.login(email=learner.email, password=PASSWORD)
