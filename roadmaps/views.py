@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -247,9 +248,9 @@ def _status_change(
     }
     # Everything in the answer is out of band; the form itself stays as it is. A goal's next
     # step may have moved: its box, which said it is a goal, hears so and asks for it again.
-    response = reswap(
-        render(request, "roadmaps/roadmap_detail.html#status-changed", context), "none"
-    )
+    # Rendered without the request: none of it needs the context processors' values.
+    changed = get_template("roadmaps/roadmap_detail.html#status-changed").render(context)
+    response = reswap(HttpResponse(changed), "none")
     return trigger_client_event(response, "goal-progress-changed") if goal else response
 
 
