@@ -41,8 +41,9 @@ class Precompiled:
     def _compile(self, using: str, arity: int) -> tuple:
         with self._lock:
             if using not in self._compiled:
-                # Stand-ins no real value equals, to find where each value goes in the SQL.
-                stand_ins = [-(10**15) - n for n in range(arity)]
+                # Stand-ins no real value equals, to find where each value goes in the SQL;
+                # within a 32-bit integer's range, or Django knows no row can match them.
+                stand_ins = [-2_147_000_000 - n for n in range(arity)]
                 compiler = self.build(*stand_ins).query.get_compiler(using)
                 sql, params = compiler.as_sql()
                 if sorted(set(params)) != sorted(stand_ins) or len(params) != len(set(params)):
