@@ -151,7 +151,7 @@ if os.environ.get("DATABASE_URL"):
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "core.sqlite",  # Django's, with writers taking turns (core/sqlite/base.py)
             "NAME": os.environ.get("DJANGO_SQLITE_PATH", BASE_DIR / "db.sqlite3"),
             "CONN_MAX_AGE": 600,
             "OPTIONS": {
@@ -159,6 +159,8 @@ else:
                 "timeout": 25,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
+            # In memory, as Django's own engine tests (and pytest-django knows it by name only).
+            "TEST": {"NAME": ":memory:"},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
