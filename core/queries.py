@@ -2,9 +2,17 @@
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import connections
 from django.db.models import QuerySet
+
+
+@dataclass(frozen=True)
+class _Value:
+    """Where the SQL takes the value given at this index."""
+
+    index: int
 
 
 class Precompiled:
@@ -14,7 +22,8 @@ class Precompiled:
     0.1 ms); neither the ORM nor the cache framework keeps compiled SQL.
 
     `build` takes the values as arguments and returns the queryset; it is called once with
-    stand-ins, which must reach the SQL as parameters (filter values do)."""
+    stand-ins, each of which must reach the SQL as one parameter (filter values do). The
+    queryset's own constants are kept as they are."""
 
     def __init__(self, build: Callable[..., QuerySet]):
         self.build = build
@@ -22,10 +31,10 @@ class Precompiled:
         self._lock = threading.Lock()
 
     def rows(self, *values, using: str = "default") -> list[tuple]:
-        sql, positions, converters = self._compile(using, len(values))
+        sql, params, converters = self._compile(using, len(values))
         connection = connections[using]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [values[index] for index in positions])
+            cursor.execute(sql, [values[p.index] if isinstance(p, _Value) else p for p in params])
             rows = cursor.fetchall()
         if not converters:
             return rows
@@ -46,12 +55,14 @@ class Precompiled:
                 stand_ins = [-2_147_000_000 - n for n in range(arity)]
                 compiler = self.build(*stand_ins).query.get_compiler(using)
                 sql, params = compiler.as_sql()
-                if sorted(set(params)) != sorted(stand_ins) or len(params) != len(set(params)):
+                found = [param for param in params if param in stand_ins]
+                if sorted(found) != sorted(stand_ins):
                     raise ValueError(f"Each value must be one parameter of the SQL: {params}")
                 columns = [column for column, _, _ in compiler.select]
                 self._compiled[using] = (
                     sql,
-                    [stand_ins.index(param) for param in params],
+                    # The queryset's own constants stay as they are.
+                    [_Value(stand_ins.index(p)) if p in stand_ins else p for p in params],
                     compiler.get_converters(columns),
                 )
             return self._compiled[using]

@@ -47,6 +47,22 @@ def test_a_learner_s_states_are_read_in_one_query_as_before(learner, django_asse
     assert states == {("skill", skill.slug): ProgressState(Status.LEARNING)}
 
 
+def test_the_queryset_s_own_constants_are_kept_beside_the_values(learner, other_learner):
+    skills = [step.skill for step in build_roadmaps(build_content())[0].steps() if step.skill]
+    progress_set(user=learner, skill=skills[0], status=Status.DONE)
+    progress_set(user=learner, skill=skills[1], status=Status.LEARNING)
+    progress_set(user=other_learner, skill=skills[2], status=Status.DONE)
+    done = Precompiled(
+        lambda user_id: (
+            Progress.objects.filter(status=Status.DONE, user_id=user_id)
+            .order_by("skill__slug")
+            .values_list("skill__slug")
+        )
+    )
+    assert done.rows(learner.pk) == [(skills[0].slug,)]
+    assert done.rows(other_learner.pk) == [(skills[2].slug,)]
+
+
 def test_a_value_that_is_not_one_parameter_of_the_sql_is_refused(django_assert_num_queries):
     twice = Precompiled(lambda user_id: Progress.objects.filter(user_id=user_id, pk=user_id))
     unused = Precompiled(lambda user_id: Progress.objects.all())
