@@ -409,6 +409,15 @@ def test_the_next_step_box_is_empty_for_a_roadmap_that_is_not_a_goal(
     )
     assert response.status_code == 200 and "HX-Trigger" not in response
     assert learner_client.get("/roadmaps/no-such-role/next/").status_code == 404
+    # A forged or junk goal field only makes the sender's own (empty) box ask for itself.
+    for junk in ("1", "x" * 5000, ""):
+        response = learner_client.post(
+            "/roadmaps/role-0/steps/status/", {"set": f"{step.pk}:learning", "goal": junk}, **HTMX
+        )
+        assert response.status_code == 200
+        assert ("HX-Trigger" in response) == bool(junk)
+    box = learner_client.get("/roadmaps/role-0/next/", **HTMX)
+    assert not box.content.strip() and not Follow.objects.exists()
 
 
 # --- The dashboard ------------------------------------------------------------------------
