@@ -6,14 +6,14 @@ roadmaps never orphans a learner's progress.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cached_property
 from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
@@ -438,6 +438,39 @@ class ProgressQuerySet(models.QuerySet):
             ("skill", skill) if skill else ("project", project): ProgressState(*state)
             for skill, project, *state in rows
         }
+
+    def change_status(
+        self, *, user_id: int, status: str, at: datetime, review_due: date | None, **target
+    ) -> bool:
+        """Change the learner's row for one skill (`skill_id=`) or project (`project_id=`), in
+        one plain UPDATE: every status change runs it, and the ORM takes three times as long to
+        build it as the database takes to run it. For a skill, marking it done schedules its
+        review on `review_due`, unless it was done already (its schedule stays); any other status
+        takes it off the review list. False when the learner has no row for it yet."""
+        ((target_column, target_id),) = target.items()
+        if target_column not in ("skill_id", "project_id"):
+            raise TypeError(f"A status is kept for a skill_id or a project_id, not {target_column}")
+        connection = connections[self.db]
+        ops = connection.ops
+        assignments = ["status = %s", "updated_at = %s"]
+        params = [str(status), ops.adapt_datetimefield_value(at)]
+        if target_column == "skill_id" and status == Status.DONE:
+            # On the right of SET, columns read the row as it was before the change.
+            assignments += [
+                "review_due = CASE WHEN status = %s THEN review_due ELSE %s END",
+                "review_stage = CASE WHEN status = %s THEN review_stage ELSE 0 END",
+            ]
+            params += [Status.DONE.value, ops.adapt_datefield_value(review_due), Status.DONE.value]
+        elif target_column == "skill_id":
+            assignments += ["review_due = NULL", "review_stage = 0"]
+        table = ops.quote_name(self.model._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET {', '.join(assignments)}"
+                f" WHERE user_id = %s AND {target_column} = %s",
+                [*params, user_id, target_id],
+            )
+            return cursor.rowcount > 0
 
     def started(self):
         return self.exclude(status=Status.NOT_STARTED)

@@ -4,7 +4,6 @@ from datetime import date, datetime
 
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from careers.models import Skill
@@ -34,11 +33,17 @@ def progress_set(
     """Record a learner's status for a skill or a project. The last write wins; the database
     constraint makes a second row for the same thing impossible even under concurrent posts."""
     at = at or timezone.now()
-    rows = Progress.objects.filter(user=user, skill=skill, project=project)
-    review = _review_on_status(status, first_review(local_date(at))) if skill else {}
+    due = first_review(local_date(at)) if skill else None
+    change = {
+        "user_id": user.pk,
+        "status": status,
+        "at": at,
+        "review_due": due,
+        **({"skill_id": skill.pk} if skill else {"project_id": project.pk}),
+    }
     # One UPDATE when the row exists (the usual case: a learner changes a status); a first
     # status inserts, and the loser of two racing first inserts updates the winner's row.
-    if rows.update(status=status, updated_at=at, **review):
+    if Progress.objects.change_status(**change):
         return
     try:
         with transaction.atomic():
@@ -48,28 +53,10 @@ def progress_set(
                 project=project,
                 status=status,
                 updated_at=at,
-                **_review_on_first_status(status, first_review(local_date(at))) if skill else {},
+                review_due=due if status == Status.DONE else None,
             )
     except IntegrityError:
-        rows.update(status=status, updated_at=at, **review)
-
-
-def _review_on_status(status: Status, due: date) -> dict:
-    """What a status change does to the skill's review, as UPDATE expressions that read the
-    row's status before the change: marking a skill done schedules its first review (marking
-    it done again keeps the schedule); any other status takes it off the review list. Whether
-    the learner must refresh it is the reviews' business, not the status's."""
-    if status != Status.DONE:
-        return {"review_due": None, "review_stage": 0}
-    was_done = When(status=Status.DONE, then=F("review_due"))
-    return {
-        "review_due": Case(was_done, default=Value(due)),
-        "review_stage": Case(When(status=Status.DONE, then=F("review_stage")), default=Value(0)),
-    }
-
-
-def _review_on_first_status(status: Status, due: date) -> dict:
-    return {"review_due": due} if status == Status.DONE else {}
+        Progress.objects.change_status(**change)
 
 
 def review_record(*, user, skill: Skill, passed: bool, today: date | None = None) -> bool:

@@ -1,13 +1,23 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.test import Client
 from django.utils import timezone
 
 from careers.models import Skill
-from roadmaps.models import Note, Progress, RoadmapLevel, RoadmapStep, Status, Tally
+from roadmaps.models import (
+    Note,
+    Progress,
+    ProgressQuerySet,
+    RoadmapLevel,
+    RoadmapStep,
+    Status,
+    Tally,
+)
 from roadmaps.services import (
     SESSION_KEY,
     progress_merge_from_session,
@@ -37,6 +47,10 @@ def _status_url(step: RoadmapStep) -> str:
 
 def _first_skill_step(roadmap) -> RoadmapStep:
     return RoadmapStep.objects.filter(level__roadmap=roadmap, skill__isnull=False).first()
+
+
+def _first_project_step(roadmap) -> RoadmapStep:
+    return RoadmapStep.objects.filter(level__roadmap=roadmap, project__isnull=False).first()
 
 
 def _shown_status(html: str, step: RoadmapStep) -> str:
@@ -280,19 +294,50 @@ def test_a_first_status_that_loses_a_race_to_another_tab_updates_the_winner_s_ro
     learner, roadmaps, monkeypatch
 ):
     skill = _first_skill_step(roadmaps[0]).skill
-    update = QuerySet.update
+    change_status = ProgressQuerySet.change_status
 
-    def another_tab_inserts_first(queryset, **values):
+    def another_tab_inserts_first(queryset, **change):
         # The other tab's first status lands between this one's update and its insert.
-        monkeypatch.setattr(QuerySet, "update", update)
+        monkeypatch.setattr(ProgressQuerySet, "change_status", change_status)
         Progress.objects.create(
-            user=learner, skill=skill, status="learning", updated_at=values["updated_at"]
+            user=learner, skill=skill, status="learning", updated_at=change["at"]
         )
-        return 0
+        return False
 
-    monkeypatch.setattr(QuerySet, "update", another_tab_inserts_first)
+    monkeypatch.setattr(ProgressQuerySet, "change_status", another_tab_inserts_first)
     progress_set(user=learner, skill=skill, status=Status.DONE)
-    assert list(Progress.objects.filter(user=learner).values_list("status", flat=True)) == ["done"]
+    progress = Progress.objects.get(user=learner)
+    assert progress.status == Status.DONE and progress.review_due is not None
+
+
+def test_a_status_change_writes_only_the_learner_s_own_row_for_that_step(
+    learner, other_learner, roadmaps
+):
+    skill_step, project_step = _first_skill_step(roadmaps[0]), _first_project_step(roadmaps[0])
+    other_skill = Skill.objects.exclude(pk=skill_step.skill_id).first()
+    for user in (learner, other_learner):
+        progress_set(user=user, skill=skill_step.skill, status=Status.LEARNING)
+        progress_set(user=user, skill=other_skill, status=Status.LEARNING)
+        progress_set(user=user, project=project_step.project, status=Status.LEARNING)
+    at = datetime(2026, 11, 30, 23, 30, 15, 123456, tzinfo=ZoneInfo("UTC"))
+    progress_set(user=learner, skill=skill_step.skill, status=Status.DONE, at=at)
+    progress_set(user=learner, project=project_step.project, status=Status.SKIPPED, at=at)
+
+    mine = {p.target_key: p for p in Progress.objects.filter(user=learner)}
+    assert mine[("skill", skill_step.skill.slug)].status == Status.DONE
+    assert mine[("skill", skill_step.skill.slug)].updated_at == at  # to the microsecond, in UTC
+    assert mine[("skill", other_skill.slug)].status == Status.LEARNING
+    assert mine[("project", project_step.project.slug)].status == Status.SKIPPED
+    assert mine[("project", project_step.project.slug)].review_due is None  # projects: no reviews
+    others = Progress.objects.filter(user=other_learner).values_list("status", flat=True)
+    assert set(others) == {Status.LEARNING}
+
+
+def test_a_status_is_changed_for_a_skill_or_a_project_and_nothing_else(learner, roadmaps):
+    with pytest.raises(TypeError):
+        Progress.objects.change_status(
+            user_id=learner.pk, status="done", at=timezone.now(), review_due=None, user_id__gt=0
+        )
 
 
 # --- Anonymous progress -------------------------------------------------------------------
