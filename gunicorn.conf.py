@@ -5,6 +5,7 @@
 
 import multiprocessing
 import os
+import time
 
 bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 # Two workers per core plus one, the usual starting point for a mostly I/O-bound site; a
@@ -23,6 +24,10 @@ max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", 2000))
 # (A code upgrade then needs a restart, not a HUP; docs/deploy.md restarts.)
 preload_app = True
 
+# Each new worker renders the main pages once before it takes requests (config/warmup.py), so
+# no learner waits on a cold one; within this many seconds, and 0 turns it off.
+warm_up_seconds = float(os.environ.get("GUNICORN_WARM_UP_SECONDS", 5))
+
 # GUNICORN_ACCESS_LOG= (empty) turns the access log off, as benchmarks do.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = "-"
@@ -40,3 +45,24 @@ else:
 # gunicorn 27 opens a control socket in ~/.gunicorn by default; containers, CI and systemd
 # services have no use for it.
 control_socket_disable = True
+
+
+def post_worker_init(worker):
+    if warm_up_seconds <= 0:
+        return
+    from django.db import connections
+
+    from config.warmup import warm_up
+
+    started = time.monotonic()
+    try:
+        pages = warm_up(worker.wsgi, seconds=warm_up_seconds, between=worker.notify)
+    except Exception:
+        # A worker that fails to boot stops gunicorn altogether: a database that is down for
+        # a moment must cost the first requests their speed, not the site.
+        worker.log.exception("Warming up failed; the worker starts cold")
+        return
+    finally:
+        # The worker's threads open their own; this one would sit idle for the worker's life.
+        connections.close_all()
+    worker.log.info("Warmed up %d pages in %.1f s", pages, time.monotonic() - started)
