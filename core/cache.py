@@ -10,6 +10,7 @@ cache backend they share or don't. A learner's own pages are kept for them alone
 their version too (`cache_for_learner`).
 """
 
+import gc
 import hashlib
 import secrets
 import threading
@@ -105,6 +106,9 @@ class _LiveParts:
             if version != self.version:  # content changed (or was restored): start afresh
                 self._parts.clear()
                 self.version = version
+                # A warmed-up worker froze the parts it built (gunicorn.conf.py): unfrozen,
+                # the old ones can be collected.
+                gc.unfreeze()
             self._parts[key] = part
             while len(self._parts) > self.size:
                 self._parts.popitem(last=False)

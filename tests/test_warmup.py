@@ -1,5 +1,6 @@
 """A new server process renders the main pages before it takes requests (config/warmup.py)."""
 
+import gc
 import runpy
 from contextlib import contextmanager
 
@@ -13,6 +14,7 @@ from config import warmup
 from config.settings import BASE_DIR
 from config.wsgi import application
 from core.cache import live_parts
+from core.models import ContentVersion
 from roadmaps.models import Roadmap
 from tests.content import load_site_content
 
@@ -22,6 +24,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def content():
     load_site_content()
+
+
+@pytest.fixture(autouse=True)
+def nothing_left_frozen():
+    """Whatever a test freezes goes back to the collector: the process runs other tests."""
+    yield
+    gc.unfreeze()
 
 
 @contextmanager
@@ -128,7 +137,23 @@ def test_gunicorn_s_workers_warm_up_within_the_configured_seconds(content, monke
     assert line.startswith("Warmed up 24 pages in ")
     assert worker.beats == 24
     assert closed == ["closed"]  # the worker's main thread serves nothing afterwards
+    assert gc.get_freeze_count() > 0  # what it built is left out of full collections
 
     idle, closed = _Worker(application), []
     _gunicorn_hook(monkeypatch, closed, GUNICORN_WARM_UP_SECONDS="0")(idle)
     assert idle.log.lines == [] and idle.beats == 0 and closed == []
+
+
+def test_a_content_change_hands_a_warmed_up_worker_s_frozen_parts_back_to_the_collector(
+    content, client
+):
+    with _connection_kept():
+        warmup.warm_up(application, seconds=60)
+    gc.freeze()  # as gunicorn.conf.py does after warming up
+    assert client.get("/roles/data-scientist/").status_code == 200  # same content: kept frozen
+    assert gc.get_freeze_count() > 0
+
+    Role.objects.filter(slug="data-scientist").update(summary="Edited.")
+    ContentVersion.bump()
+    assert client.get("/roles/data-scientist/").status_code == 200
+    assert gc.get_freeze_count() == 0
