@@ -13,6 +13,12 @@ bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000
 # few threads each let one worker overlap database waits.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", 2))
+# At most four connections per thread in a worker (gunicorn's default is 1,000). A client's
+# kept-alive connections all stayed with the worker that first accepted them, so a proxy's or
+# a benchmark's 16 could all sit in one worker, with one core to serve them, while the others
+# idled. At this cap the rest go to other workers, and a worker with a full keep-alive pool
+# closes its next answer's connection instead, so a new client never waits behind idle ones.
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", threads * 4))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 20))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 5))

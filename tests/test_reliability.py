@@ -6,8 +6,12 @@ These tests start servers in subprocesses and never touch pytest-django's test d
 They take about a minute; `make test-fast` (-m "not slow") leaves them out.
 """
 
+import os
 import re
+import time
 from copy import deepcopy
+from http.client import HTTPConnection
+from pathlib import Path
 
 import pytest
 
@@ -152,6 +156,54 @@ def test_the_production_server_sends_the_security_headers(site):
     assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
     assert headers["Referrer-Policy"] == "same-origin"
     assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def _connections_held_by_each_worker(site: Gunicorn) -> list[int]:
+    """How many open TCP connections to the site each worker holds, read from /proc."""
+    port = f":{site.port:04X}"
+    established = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[1].endswith(port) and fields[3] == "01":  # local address, ESTABLISHED
+                established.add(f"socket:[{fields[9]}]")
+    held = []
+    for pid in site.worker_pids():
+        descriptors = Path(f"/proc/{pid}/fd").iterdir()
+        held.append(sum(os.readlink(fd) in established for fd in descriptors))
+    return held
+
+
+def test_a_client_s_sixteen_kept_alive_connections_spread_over_the_workers(site):
+    # All sixteen used to stay with whichever worker accepted them, which had one core for them.
+    connections = [HTTPConnection("127.0.0.1", site.port, timeout=10) for _ in range(16)]
+    try:
+        for connection in connections:
+            connection.request("GET", "/healthz", headers={"Host": "127.0.0.1"})
+        statuses = []
+        for connection in connections:
+            response = connection.getresponse()
+            response.read()
+            statuses.append(response.status)
+        held = _connections_held_by_each_worker(site)
+    finally:
+        for connection in connections:
+            connection.close()
+    assert statuses == [200] * 16
+    assert len(held) == 2 and max(held) <= 8, held  # four per thread, two threads per worker
+
+
+def test_each_worker_renders_the_main_pages_before_it_takes_requests(site):
+    # The site answers once its first worker is ready; the other may still be warming up.
+    deadline = time.monotonic() + 20
+    while True:
+        log = site.log_path.read_text(errors="replace")
+        warmed = re.findall(r"Warmed up (\d+) pages in [\d.]+ s", log)
+        if len(warmed) >= 2 or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert len(warmed) >= 2, site.log()
+    assert all(int(pages) == 24 for pages in warmed), warmed
 
 
 def test_three_thousand_junk_addresses_signed_in_and_out_grow_the_workers_by_less_than_50_mb(
