@@ -444,9 +444,9 @@ class ProgressQuerySet(models.QuerySet):
     ) -> bool:
         """Change the learner's row for one skill (`skill_id=`) or project (`project_id=`), in
         one plain UPDATE: every status change runs it, and through the ORM it took 560 µs
-        against 47 µs, nearly all of it building the query. For a skill, marking it done schedules its
-        review on `review_due`, unless it was done already (its schedule stays); any other status
-        takes it off the review list. False when the learner has no row for it yet."""
+        against 47 µs, nearly all of it building the query. For a skill, marking it done
+        schedules its review on `review_due`, unless it was done already (its schedule stays);
+        any other status takes it off the review list. False when the learner has no row yet."""
         ((target_column, target_id),) = target.items()
         if target_column not in ("skill_id", "project_id"):
             raise TypeError(f"A status is kept for a skill_id or a project_id, not {target_column}")
