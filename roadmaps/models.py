@@ -446,7 +446,8 @@ class ProgressQuerySet(models.QuerySet):
         one plain UPDATE: every status change runs it, and through the ORM it took 560 µs
         against 47 µs, nearly all of it building the query. For a skill, marking it done
         schedules its review on `review_due`, unless it was done already (its schedule stays);
-        any other status takes it off the review list. False when the learner has no row yet."""
+        any other status takes it off the review list. Whether the learner must refresh it is
+        the reviews' business, not the status's. False when the learner has no row yet."""
         ((target_column, target_id),) = target.items()
         if target_column not in ("skill_id", "project_id"):
             raise TypeError(f"A status is kept for a skill_id or a project_id, not {target_column}")
