@@ -440,7 +440,14 @@ class ProgressQuerySet(models.QuerySet):
         }
 
     def change_status(
-        self, *, user_id: int, status: str, at: datetime, review_due: date | None, **target
+        self,
+        *,
+        user_id: int,
+        status: str,
+        at: datetime,
+        review_due: date | None,
+        skill_id: int | None = None,
+        project_id: int | None = None,
     ) -> bool:
         """Change the learner's row for one skill (`skill_id=`) or project (`project_id=`), in
         one plain UPDATE: every status change runs it, and through the ORM it took 560 µs
@@ -448,28 +455,26 @@ class ProgressQuerySet(models.QuerySet):
         schedules its review on `review_due`, unless it was done already (its schedule stays);
         any other status takes it off the review list. Whether the learner must refresh it is
         the reviews' business, not the status's. False when the learner has no row yet."""
-        ((target_column, target_id),) = target.items()
-        if target_column not in ("skill_id", "project_id"):
-            raise TypeError(f"A status is kept for a skill_id or a project_id, not {target_column}")
+        target = ("skill_id", skill_id) if skill_id else ("project_id", project_id)
         connection = connections[self.db]
         ops = connection.ops
         assignments = ["status = %s", "updated_at = %s"]
         params = [str(status), ops.adapt_datetimefield_value(at)]
-        if target_column == "skill_id" and status == Status.DONE:
+        if skill_id and status == Status.DONE:
             # On the right of SET, columns read the row as it was before the change.
             assignments += [
                 "review_due = CASE WHEN status = %s THEN review_due ELSE %s END",
                 "review_stage = CASE WHEN status = %s THEN review_stage ELSE 0 END",
             ]
             params += [Status.DONE.value, ops.adapt_datefield_value(review_due), Status.DONE.value]
-        elif target_column == "skill_id":
+        elif skill_id:
             assignments += ["review_due = NULL", "review_stage = 0"]
         table = ops.quote_name(self.model._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {table} SET {', '.join(assignments)}"
-                f" WHERE user_id = %s AND {target_column} = %s",
-                [*params, user_id, target_id],
+                f" WHERE user_id = %s AND {target[0]} = %s",
+                [*params, user_id, target[1]],
             )
             return cursor.rowcount > 0
 

@@ -39,7 +39,8 @@ def progress_set(
         "status": status,
         "at": at,
         "review_due": due,
-        **({"skill_id": skill.pk} if skill else {"project_id": project.pk}),
+        "skill_id": skill.pk if skill else None,
+        "project_id": project.pk if project else None,
     }
     # One UPDATE when the row exists (the usual case: a learner changes a status); a first
     # status inserts, and the loser of two racing first inserts updates the winner's row.
