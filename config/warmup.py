@@ -26,11 +26,12 @@ def warm_up(application, *, seconds: float, between: Callable[[], None] = lambda
     until `seconds` have passed; `between` runs after each page (gunicorn's heartbeat). Stops
     at the first page that is not a 200. Returns how many pages were rendered."""
     deadline = time.monotonic() + seconds
+    host = next((h.lstrip(".") for h in settings.ALLOWED_HOSTS if h not in ("*", ".")), "")
     rendered = 0
     for path in _main_pages():
         if time.monotonic() >= deadline:
             break
-        status = _get(application, path)
+        status = _get(application, path, host or "localhost")
         between()
         if not status.startswith("200"):
             logger.warning("Warming up stopped at %s, which answered %s", path, status)
@@ -51,17 +52,16 @@ def _main_pages() -> Iterator[str]:
         yield role.get_absolute_url()
 
 
-def _get(application, path: str) -> str:
+def _get(application, path: str, host: str) -> str:
     """The status line of a GET of `path`, sent as the proxy in front of the site would."""
-    host = next((h.lstrip(".") for h in settings.ALLOWED_HOSTS if h not in ("*", ".")), "")
     environ = {
         "REQUEST_METHOD": "GET",
         "PATH_INFO": path,
         "QUERY_STRING": "",
-        "SERVER_NAME": host or "localhost",
+        "SERVER_NAME": host,
         "SERVER_PORT": "443",
         "SERVER_PROTOCOL": "HTTP/1.1",
-        "HTTP_HOST": host or "localhost",
+        "HTTP_HOST": host,
         # HTTPS, so a site that redirects plain HTTP renders the page rather than a redirect.
         "wsgi.url_scheme": "https",
         "wsgi.input": io.BytesIO(),
