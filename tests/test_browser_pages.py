@@ -47,12 +47,13 @@ def test_every_page_has_no_axe_violations_in_light_and_dark_mode(content, page, 
             assert_no_axe_violations_in_light_and_dark(page)
 
 
-@pytest.mark.parametrize("path", PAGES[:-1])
-def test_pages_fit_a_360_pixel_wide_phone(content, page, path):
+def test_pages_fit_a_360_pixel_wide_phone(content, page, subtests):
     page.set_viewport_size({"width": 360, "height": 740})
-    page.goto(path)
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{path} is {overflow}px wider than the screen"
+    for path in PAGES[:-1]:
+        with subtests.test(path=path):
+            page.goto(path)
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{path} is {overflow}px wider than the screen"
 
 
 def test_the_colour_mode_toggle_cycles_and_is_remembered(content, page):

@@ -57,3 +57,22 @@ def test_the_tests_of_one_xdist_group_run_in_one_worker(request):
     if not request.config.getoption("loadgroup", default=False):
         pytest.skip("runs only with --dist loadgroup, as make test runs it")
     assert request.node.nodeid.endswith("@servers"), request.node.nodeid
+
+
+def test_a_page_under_test_that_reaches_beyond_the_live_server_fails_its_test(browser, live_server):
+    """Browser tests prove the site needs nothing from elsewhere: a request for another
+    host, by name or by address, never leaves the browser and fails the test that made it."""
+    from tests.conftest import _open_page
+
+    # The site's Content-Security-Policy would refuse these first: this is the net behind it.
+    pages = _open_page(browser, live_server, bypass_csp=True)
+    page = next(pages)
+    page.goto("/healthz")
+    elsewhere = ["https://cdn.example.com/library.js", "http://198.51.100.7/pixel.gif"]
+    for url in elsewhere:
+        reached = page.evaluate("url => fetch(url).then(() => true, () => false)", url)
+        assert reached is False
+    with pytest.raises(AssertionError, match="not for the live server") as failure:
+        next(pages)
+    assert all(url in str(failure.value) for url in elsewhere)
+    assert page.blocked_requests == elsewhere

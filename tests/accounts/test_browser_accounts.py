@@ -87,21 +87,25 @@ def test_making_progress_public_shows_its_address(learner, page):
     assert link.get_attribute("href").endswith("/u/jane-learns/")
 
 
-@pytest.mark.parametrize("path", VISITOR_PAGES)
 def test_visitor_account_pages_have_no_axe_violations_in_light_and_dark_mode(
-    transactional_db, page, path
+    transactional_db, page, subtests
 ):
-    page.goto(path)
-    assert page.locator("h1").count() == 1
-    assert_no_axe_violations_in_light_and_dark(page)
+    for path in VISITOR_PAGES:
+        with subtests.test(path=path):
+            page.goto(path)
+            assert page.locator("h1").count() == 1
+            assert_no_axe_violations_in_light_and_dark(page)
 
 
-@pytest.mark.parametrize("path", LEARNER_PAGES)
-def test_learner_account_pages_have_no_axe_violations_in_light_and_dark_mode(learner, page, path):
-    log_in(page)
-    page.goto(path)
-    assert page.locator("h1").count() == 1
-    assert_no_axe_violations_in_light_and_dark(page)
+def test_learner_account_pages_have_no_axe_violations_in_light_and_dark_mode(
+    learner, page, subtests
+):
+    log_in(page)  # once: none of these pages signs the learner out by being shown
+    for path in LEARNER_PAGES:
+        with subtests.test(path=path):
+            page.goto(path)
+            assert page.locator("h1").count() == 1
+            assert_no_axe_violations_in_light_and_dark(page)
 
 
 def test_forms_with_errors_have_no_axe_violations_in_light_and_dark_mode(learner, page):
@@ -148,24 +152,25 @@ def test_the_header_fits_a_phone_and_its_account_links_open_from_the_menu(learne
         nav.get_by_role("link", name="Sign up").wait_for(state="visible")
 
 
-@pytest.mark.parametrize("width", [992, 1024, 1200, 1280, 1920])
-def test_the_header_stays_on_one_line_on_wide_screens_when_signed_in(learner, page, width):
+def test_the_header_stays_on_one_line_on_wide_screens_when_signed_in(learner, page, subtests):
     log_in(page)
-    page.set_viewport_size({"width": width, "height": 800})
-    page.goto("/accounts/profile/")
-    nav = page.get_by_role("navigation", name="Main")
-    brand = nav.get_by_role("link", name="ML Career Paths").bounding_box()
-    assert not nav.get_by_role("button", name="Show navigation").is_visible()
-    for item in [
-        nav.get_by_role("link", name="Skills"),
-        nav.get_by_role("link", name="Review"),
-        nav.get_by_role("button", name="Sign out"),
-        nav.get_by_role("button", name="Colour mode"),
-    ]:
-        box = item.bounding_box()
-        assert box["y"] + box["height"] / 2 == pytest.approx(
-            brand["y"] + brand["height"] / 2, abs=4
-        )
-        assert box["height"] < 2 * brand["height"]
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0
+    for width in [992, 1024, 1200, 1280, 1920]:
+        with subtests.test(width=width):
+            page.set_viewport_size({"width": width, "height": 800})
+            page.goto("/accounts/profile/")
+            nav = page.get_by_role("navigation", name="Main")
+            brand = nav.get_by_role("link", name="ML Career Paths").bounding_box()
+            assert not nav.get_by_role("button", name="Show navigation").is_visible()
+            for item in [
+                nav.get_by_role("link", name="Skills"),
+                nav.get_by_role("link", name="Review"),
+                nav.get_by_role("button", name="Sign out"),
+                nav.get_by_role("button", name="Colour mode"),
+            ]:
+                box = item.bounding_box()
+                assert box["y"] + box["height"] / 2 == pytest.approx(
+                    brand["y"] + brand["height"] / 2, abs=4
+                )
+                assert box["height"] < 2 * brand["height"]
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0

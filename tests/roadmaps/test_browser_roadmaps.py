@@ -21,12 +21,11 @@ def _step(role_slug: str, skill_slug: str) -> RoadmapStep:
     return RoadmapStep.objects.get(level__roadmap__role__slug=role_slug, skill__slug=skill_slug)
 
 
-@pytest.mark.parametrize(
-    "path", ["/roadmaps/", "/roadmaps/data-scientist/", "/roadmaps/ai-product-manager/"]
-)
-def test_roadmap_pages_have_no_axe_violations_in_light_and_dark_mode(content, page, path):
-    page.goto(path)
-    assert_no_axe_violations_in_light_and_dark(page)
+def test_roadmap_pages_have_no_axe_violations_in_light_and_dark_mode(content, page, subtests):
+    for path in ["/roadmaps/", "/roadmaps/data-scientist/", "/roadmaps/ai-product-manager/"]:
+        with subtests.test(path=path):
+            page.goto(path)
+            assert_no_axe_violations_in_light_and_dark(page)
 
 
 def test_marking_a_step_updates_it_and_the_bars_in_place_and_keeps_focus(content, page):
@@ -101,14 +100,15 @@ def _sign_in(page, live_server, user):
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
-@pytest.mark.parametrize("path", ["/dashboard/", "/roadmaps/data-scientist/", "/u/ada/"])
 def test_signed_in_pages_have_no_axe_violations_in_light_and_dark_mode(
-    signed_in_learner, live_server, page, path
+    signed_in_learner, live_server, page, subtests
 ):
     _sign_in(page, live_server, signed_in_learner)
-    page.goto(path)
-    assert page.locator("h1").count() == 1
-    assert_no_axe_violations_in_light_and_dark(page)
+    for path in ["/dashboard/", "/roadmaps/data-scientist/", "/u/ada/"]:
+        with subtests.test(path=path):
+            page.goto(path)
+            assert page.locator("h1").count() == 1
+            assert_no_axe_violations_in_light_and_dark(page)
 
 
 def test_a_note_is_shown_escaped_and_saved_in_place(signed_in_learner, live_server, page):
