@@ -246,6 +246,10 @@ STORAGES = {
 }
 # Files browsers ask for at the site's root (/favicon.ico), served by whitenoise.
 WHITENOISE_ROOT = BASE_DIR / "public"
+# Pages name static files only by their hashed names ({% static %}), so the unhashed copies
+# are never asked for: not keeping them halves collectstatic's compressing (11.5 s of CPU
+# against 6 s) and the files on disk.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 
 # "default" holds what every worker and server must agree on, allauth's rate-limit counters
 # first: Redis when REDIS_URL is set, else a table in the database. "pages" holds cached pages:

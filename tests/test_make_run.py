@@ -214,6 +214,15 @@ def test_make_run_serves_hashed_long_cached_static_files_and_the_site_s_own_404(
             assert int(re.search(r"max-age=(\d+)", cache)[1]) >= 31536000, cache
             assert headers.get("Content-Encoding") in ("br", "gzip"), path
 
+        # Only the hashed copies are kept (WHITENOISE_KEEP_ONLY_HASHED_FILES), and every file
+        # a page names is one of them.
+        assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', body.decode())
+        assert any(path.endswith(".js") for path in assets)
+        for path in assets:
+            assert fetch(base + path)[0] == 200, path
+        collected = {path.name for path in (tmp_path / "static").rglob("*.css")}
+        assert "site.css" not in collected and any(name.startswith("site.") for name in collected)
+
         status, _, body = fetch(f"{base}/no-such-page/")
         assert status == 404
         page = body.decode()
