@@ -238,8 +238,7 @@ def learner_changes(get_response):
 
         def watch(execute, sql, params, many, context):
             if not sql.lstrip()[:9].upper().startswith(_READS):
-                bumped = not many and sql == LearnerVersion.bump_sql()
-                writes.append(params[0] if bumped else None)
+                writes.append(None if many else LearnerVersion.bumped_by(sql, params))
             return execute(sql, params, many, context)
 
         with connection.execute_wrapper(watch):

@@ -21,6 +21,7 @@ from careers.models import Role, Skill
 from core.links import content_url
 from core.models import (
     ContentStatus,
+    LearnerVersion,
     NaturalKeyModel,
     NaturalKeyQuerySet,
     Publishable,
@@ -449,12 +450,13 @@ class ProgressQuerySet(models.QuerySet):
         skill_id: int | None = None,
         project_id: int | None = None,
     ) -> bool:
-        """Change the learner's row for one skill (`skill_id=`) or project (`project_id=`), in
-        one plain UPDATE: every status change runs it, and through the ORM it took 560 µs
-        against 47 µs, nearly all of it building the query. For a skill, marking it done
-        schedules its review on `review_due`, unless it was done already (its schedule stays);
-        any other status takes it off the review list. Whether the learner must refresh it is
-        the reviews' business, not the status's. False when the learner has no row yet."""
+        """Change the learner's row for one skill (`skill_id=`) or project (`project_id=`) and
+        bump their version with it (`LearnerVersion.bump_with`), in plain SQL: every status
+        change runs it, and through the ORM the UPDATE took 560 µs against 47 µs, nearly all of
+        it building the query. For a skill, marking it done schedules its review on
+        `review_due`, unless it was done already (its schedule stays); any other status takes
+        it off the review list. Whether the learner must refresh it is the reviews' business,
+        not the status's. False when the learner has no row yet."""
         target = ("skill_id", skill_id) if skill_id else ("project_id", project_id)
         connection = connections[self.db]
         ops = connection.ops
@@ -470,13 +472,11 @@ class ProgressQuerySet(models.QuerySet):
         elif skill_id:
             assignments += ["review_due = NULL", "review_stage = 0"]
         table = ops.quote_name(self.model._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET {', '.join(assignments)}"
-                f" WHERE user_id = %s AND {target[0]} = %s",
-                [*params, user_id, target[1]],
-            )
-            return cursor.rowcount > 0
+        return LearnerVersion.bump_with(
+            user_id,
+            f"UPDATE {table} SET {', '.join(assignments)} WHERE user_id = %s AND {target[0]} = %s",
+            [*params, user_id, target[1]],
+        )
 
     def started(self):
         return self.exclude(status=Status.NOT_STARTED)

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from careers.models import Skill
+from core.models import LearnerVersion
 from roadmaps.forms import PlanForm
 from roadmaps.models import Follow, LearningPlan, Note, Progress, Project, Roadmap, Status
 from roadmaps.review import after_review, first_review, local_date
@@ -30,8 +31,10 @@ def progress_set(
     project: Project | None = None,
     at: datetime | None = None,
 ) -> None:
-    """Record a learner's status for a skill or a project. The last write wins; the database
-    constraint makes a second row for the same thing impossible even under concurrent posts."""
+    """Record a learner's status for a skill or a project, and bump their version in the same
+    transaction, so no page of theirs kept before outlives it. The last write wins; the
+    database constraint makes a second row for the same thing impossible even under
+    concurrent posts."""
     at = at or timezone.now()
     due = first_review(local_date(at)) if skill else None
     change = {
@@ -56,6 +59,7 @@ def progress_set(
                 updated_at=at,
                 review_due=due if status == Status.DONE else None,
             )
+            LearnerVersion.bump(user.pk)
     except IntegrityError:
         Progress.objects.change_status(**change)
 

@@ -4,7 +4,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +15,6 @@ from django_htmx.http import reswap, trigger_client_event
 
 from core.cache import cache_for_learner, content_part
 from core.http import HtmxHttpRequest
-from core.models import LearnerVersion
 from roadmaps.forms import NoteForm, PlanForm, RoadmapStatusForm, StatusForm
 from roadmaps.models import (
     LearnerStatistics,
@@ -220,10 +218,7 @@ def _status_change(
         return _status_refused(request, roadmap)
     kind, target_slug = step.target_key
     if request.user.is_authenticated:
-        # One write for the status and the learner's version: SQLite takes its lock once.
-        with transaction.atomic():
-            progress_set(user=request.user, status=status, **{kind: step.target})
-            LearnerVersion.bump(request.user.pk)
+        progress_set(user=request.user, status=status, **{kind: step.target})
     else:
         session_progress_set(request.session, kind=kind, slug=target_slug, status=status)
     announcement = f"{step.name}: {status.label}."

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import caches
+from django.db import connection
 from django.shortcuts import render
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -293,7 +294,10 @@ def test_a_status_change_bumps_the_version_once_in_the_same_transaction_as_its_w
     assert LearnerVersion.current(learner.pk) == before + 1  # not again by the middleware
     sql = [query["sql"] for query in queries.captured_queries]
     (bump,) = [n for n, statement in enumerate(sql) if "learnerversion" in statement.lower()]
-    assert 'UPDATE "roadmaps_progress"' in sql[bump - 1] and sql[bump + 1].startswith("RELEASE")
+    if connection.vendor == "postgresql":  # the same statement
+        assert 'UPDATE "roadmaps_progress"' in sql[bump]
+    else:
+        assert 'UPDATE "roadmaps_progress"' in sql[bump - 1] and sql[bump + 1].startswith("RELEASE")
 
 
 def test_a_write_that_bumped_its_own_learner_s_version_last_is_not_bumped_again(

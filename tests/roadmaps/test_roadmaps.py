@@ -4,11 +4,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.utils import timezone
 
 from careers.models import Skill
+from core.models import LearnerVersion
 from roadmaps.models import (
     Note,
     Progress,
@@ -282,12 +283,26 @@ def test_the_database_refuses_a_second_progress_row_for_the_same_skill(learner, 
         )
 
 
-def test_changing_a_recorded_status_is_one_update(learner, roadmaps, django_assert_num_queries):
+def test_changing_a_recorded_status_is_one_update_with_the_learner_s_version_bump(
+    learner, roadmaps, django_assert_max_num_queries
+):
     skill = _first_skill_step(roadmaps[0]).skill
     progress_set(user=learner, skill=skill, status=Status.LEARNING)
-    with django_assert_num_queries(1):
+    version = LearnerVersion.current(learner.pk)
+    with django_assert_max_num_queries(4) as queries:
         progress_set(user=learner, skill=skill, status=Status.DONE)
     assert Progress.objects.get(user=learner, skill=skill).status == Status.DONE
+    assert LearnerVersion.current(learner.pk) == version + 1
+    sql = [query["sql"] for query in queries.captured_queries]
+    if connection.vendor == "postgresql":  # one statement: one round trip, one commit
+        assert len(sql) == 1 and sql[0].startswith("WITH bumped AS (UPDATE")
+    else:  # one transaction
+        assert [statement.split()[0] for statement in sql] == [
+            "SAVEPOINT",
+            "UPDATE",
+            "UPDATE",
+            "RELEASE",
+        ]
 
 
 def test_a_first_status_that_loses_a_race_to_another_tab_updates_the_winner_s_row(
