@@ -167,31 +167,38 @@ class LearnerVersion(models.Model):
 
     @classmethod
     def bump_with(cls, user_id: int, update: str, params: list) -> bool:
-        """Run `update` (one plain UPDATE of the learner's rows) and bump their version, both or
-        neither; whether `update` changed a row. PostgreSQL runs them as one statement: one
-        round trip and one commit, where a transaction of the two takes four (BEGIN, both,
-        COMMIT), each costing the worker as much CPU as the statement itself."""
+        """Run `update` (one plain UPDATE of the learner's rows) and, if it changed a row, bump
+        their version in the same transaction; whether it changed one. PostgreSQL runs both as
+        one statement: one round trip and one commit, where a transaction of two statements
+        takes four (BEGIN, both, COMMIT), each costing the worker as much CPU as a statement.
+        The rows are updated before the version, as every other write of a learner's is, so
+        two such writes never deadlock, each holding a lock the other waits for."""
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute(
-                    f"{cls._bumping_prefix()}, changed AS ({update} RETURNING 1)"
-                    " SELECT count(*) FROM changed",
-                    [user_id, *params],
+                    f"WITH changed AS ({update} RETURNING 1){cls._bump_after()}", [*params, user_id]
                 )
                 return cursor.fetchone()[0] > 0
             with transaction.atomic(using=connection.alias):
                 cursor.execute(update, params)
                 changed = cursor.rowcount > 0
-                cursor.execute(cls.bump_sql(), [user_id])
+                if changed:
+                    cursor.execute(cls.bump_sql(), [user_id])
             return changed
 
     @classmethod
     def bumped_by(cls, sql: str, params) -> int | None:
         """The learner whose version the statement `sql` bumps, or None if it bumps none."""
-        if sql == cls.bump_sql() or sql.startswith(cls._bumping_prefix()):
+        if sql == cls.bump_sql():
             return params[0]
+        if sql.endswith(cls._bump_after()):
+            return params[-1]
         return None
 
     @classmethod
-    def _bumping_prefix(cls) -> str:
-        return f"WITH bumped AS ({cls.bump_sql()})"
+    def _bump_after(cls) -> str:
+        # The version is bumped only once `changed` has run: its rows are locked first.
+        return (
+            f", bumped AS ({cls.bump_sql()} AND EXISTS (SELECT FROM changed))"
+            " SELECT count(*) FROM changed"
+        )

@@ -295,7 +295,7 @@ def test_changing_a_recorded_status_is_one_update_with_the_learner_s_version_bum
     assert LearnerVersion.current(learner.pk) == version + 1
     sql = [query["sql"] for query in queries.captured_queries]
     if connection.vendor == "postgresql":  # one statement: one round trip, one commit
-        assert len(sql) == 1 and sql[0].startswith("WITH bumped AS (UPDATE")
+        assert len(sql) == 1 and sql[0].startswith('WITH changed AS (UPDATE "roadmaps_progress"')
     else:  # one transaction
         assert [statement.split()[0] for statement in sql] == [
             "SAVEPOINT",
@@ -346,6 +346,17 @@ def test_a_status_change_writes_only_the_learner_s_own_row_for_that_step(
     assert mine[("project", project_step.project.slug)].review_due is None  # projects: no reviews
     others = Progress.objects.filter(user=other_learner).values_list("status", flat=True)
     assert set(others) == {Status.LEARNING}
+
+
+def test_changing_a_status_the_learner_never_recorded_writes_nothing(learner, roadmaps):
+    skill = _first_skill_step(roadmaps[0]).skill
+    version = LearnerVersion.current(learner.pk)
+    changed = Progress.objects.change_status(
+        user_id=learner.pk, skill_id=skill.pk, status="done", at=timezone.now(), review_due=None
+    )
+    assert changed is False
+    assert LearnerVersion.current(learner.pk) == version  # progress_set inserts, then bumps
+    assert not Progress.objects.exists()
 
 
 def test_a_status_is_changed_for_a_skill_or_a_project_and_nothing_else(learner, roadmaps):
