@@ -13,7 +13,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connections, models
+from django.db import connection, models
 from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
@@ -458,8 +458,7 @@ class ProgressQuerySet(models.QuerySet):
         it off the review list. Whether the learner must refresh it is the reviews' business,
         not the status's. False when the learner has no row yet."""
         target = ("skill_id", skill_id) if skill_id else ("project_id", project_id)
-        connection = connections[self.db]
-        ops = connection.ops
+        ops = connection.ops  # the connection LearnerVersion.bump_with runs the UPDATE on
         assignments = ["status = %s", "updated_at = %s"]
         params = [str(status), ops.adapt_datetimefield_value(at)]
         if skill_id and status == Status.DONE:
