@@ -4,6 +4,7 @@ announcements and accessibility."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from roadmaps.models import RoadmapStep
 from tests.browser import assert_no_axe_violations, assert_no_axe_violations_in_light_and_dark
@@ -120,11 +121,12 @@ def test_a_note_is_shown_escaped_and_saved_in_place(signed_in_learner, live_serv
     note.get_by_role("link", name="Edit my note").click()
     textbox = note.get_by_role("textbox")
     assert textbox.input_value() == "<i>joins</i>"
-    assert page.evaluate("document.activeElement.tagName") == "TEXTAREA"  # typing starts at once
+    # Typing starts at once. htmx focuses the editor as it settles, a moment after the swap.
+    expect(textbox).to_be_focused()
     textbox.fill("window functions")
     note.get_by_role("button", name="Save note").click()
     note.get_by_text("Note saved.").wait_for()
-    assert page.evaluate("document.activeElement.id") == f"note-save-{step.pk}"
+    expect(page.locator(f"#note-save-{step.pk}")).to_be_focused()
     assert page.url.endswith("/roadmaps/data-scientist/")
 
 
