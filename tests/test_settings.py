@@ -1,5 +1,6 @@
 """The settings module, run the way a self-hoster runs it: as a fresh process."""
 
+import ast
 import os
 import secrets
 import subprocess
@@ -76,3 +77,46 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions(db):
         # The test database lives in memory, where WAL is unavailable; the setting is what
         # a real file database gets.
         assert cursor.fetchone()[0] in ("wal", "memory")
+
+
+def _database_options(**env: str) -> dict:
+    """The OPTIONS the settings give the default database (no connection is made)."""
+    code = "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS'))"
+    result = manage("shell", "--no-imports", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    return ast.literal_eval(result.stdout.strip())
+
+
+def test_postgresql_binds_on_the_server_so_repeated_statements_are_prepared():
+    options = _database_options(DATABASE_URL="postgres://careers:pw@db.internal:5432/careers")
+    assert options == {"server_side_binding": True, "prepare_threshold": 5}
+
+
+def test_prepared_statements_can_be_turned_off_for_a_pooler_and_url_options_are_kept():
+    url = "postgres://careers:pw@db.internal:5432/careers?sslmode=require"
+    assert _database_options(DATABASE_URL=url) == {
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+        "sslmode": "require",
+    }
+    off = _database_options(DATABASE_URL=url, DJANGO_DB_PREPARED_STATEMENTS="false")
+    assert off == {"sslmode": "require"}
+
+
+def test_a_learner_s_statuses_read_on_every_request_are_a_prepared_statement(db):
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from roadmaps.models import Progress
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL-specific settings; this run uses " + connection.vendor)
+    learner = get_user_model().objects.create_user("prepared", password="x" * 12)
+    for _ in range(6):  # psycopg prepares a statement the fifth time it runs
+        Progress.objects.states_of(learner)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%FROM "roadmaps_progress"%'],
+        )
+        assert cursor.fetchone()[0] == 1
