@@ -4,6 +4,8 @@ from itertools import groupby
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -27,7 +29,11 @@ from careers.models import (
     TeamMember,
     role_detail_prefetches,
 )
-from core.cache import cache_for_visitors, content_part
+from core.cache import cache_for_visitors, chosen_parts, content_part
+
+# Where a comparison's shared sections leave room for a signed-in learner's gaps: a comment,
+# which no escaped content can spell.
+GAPS_GO_HERE = "<!--learner-gaps-->"
 
 
 def _render_content(
@@ -223,14 +229,21 @@ def _compare_query(request: HttpRequest) -> str | None:
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 @cache_for_visitors(normal_query=_compare_query)
 def compare(request: HttpRequest) -> HttpResponse:
-    # One content part for every selection: a part per selection would let the address
-    # choose what each worker keeps.
+    # The roles, one content part for every selection; what the address picks (the rendered
+    # sections of these roles in this order) is kept apart, where it cannot push this out.
     content = content_part(request, "compare", lambda: _compare_content(request.user))
     selection = comparison.read_selection(request.GET.getlist("roles"), content["names"])
     context = {"all_roles": content["all_roles"], "selection": selection, "names": content["names"]}
     if selection.is_complete:
         roles = [content["roles"][slug] for slug in selection.slugs]
-        context.update(_comparison_context(roles, content["aspects"]))
+        # The order asked is kept (a quiz links its ranking): each order renders once.
+        sections = content_part(
+            request,
+            f"comparison:{'/'.join(selection.slugs)}",
+            lambda: _comparison_sections(roles, content["aspects"]),
+            store=chosen_parts,
+        )
+        context.update(roles=roles, sections=sections)
     template = "careers/compare.html"
     # Back and Forward fetch the whole page (the form is not kept in htmx's history cache).
     if request.htmx and not request.htmx.history_restore_request:
@@ -249,6 +262,17 @@ def _compare_content(viewer) -> dict:
         "roles": {role.slug: role for role in roles},
         "aspects": list(ComparisonAspect.objects.all()),
     }
+
+
+def _comparison_sections(
+    roles: list[Role], aspects: list[ComparisonAspect]
+) -> tuple[SafeString, SafeString]:
+    """The comparison's sections for these roles, rendered from content alone (without a
+    request, so no user, session or CSRF token can reach them) and cut where a signed-in
+    learner's gaps go: the markup before, and the markup after."""
+    template = get_template("careers/compare.html#comparison-sections")
+    before, after = template.render(_comparison_context(roles, aspects)).split(GAPS_GO_HERE)
+    return mark_safe(before), mark_safe(after)
 
 
 def _comparison_context(roles: list[Role], aspects: list[ComparisonAspect]) -> dict:

@@ -302,6 +302,10 @@ PAGE_CACHE_SECONDS = envint("DJANGO_PAGE_CACHE_SECONDS", 3600)
 # page) in each worker's memory, for the current content version only: at most this many
 # parts per process. benchmarks/README.md has what the whole site takes.
 CONTENT_PARTS_PER_PROCESS = envint("DJANGO_CONTENT_PARTS_PER_PROCESS", 1000)
+# Comparisons are content parts too, one per selection of roles in the order asked (a quiz
+# links its ranking): a store of their own, so the addresses visitors type cannot push out the
+# parts every page needs. About 120 KB each in memory (benchmarks/README.md).
+COMPARISONS_PER_PROCESS = envint("DJANGO_COMPARISONS_PER_PROCESS", 50)
 
 # Bulk editing in the admin (core/bulk.py): CSV export needs the view permission, import the
 # change permission (and add, checked there). A previewed file waits in the default cache,

@@ -120,6 +120,8 @@ class _LiveParts:
 
 
 live_parts = _LiveParts(size=settings.CONTENT_PARTS_PER_PROCESS)
+# Parts whose name the address chooses among many (a comparison's roles, in the order asked).
+chosen_parts = _LiveParts(size=settings.COMPARISONS_PER_PROCESS)
 
 
 def _parts_prefix(request) -> str:
@@ -131,18 +133,21 @@ def _parts_prefix(request) -> str:
     return request._content_parts_prefix
 
 
-def content_part(request, name: str, build: Callable[[], T]) -> T:
+def content_part(
+    request, name: str, build: Callable[[], T], *, store: _LiveParts = live_parts
+) -> T:
     """What `build` returns (model instances with their prefetched relations, lists, dicts),
     built once per content version in each worker process.
 
     Editors see drafts, so they get parts of their own. `name` must say everything the part
     depends on besides the content (a slug, the compared roles). When `build` raises (Http404),
-    nothing is kept."""
+    nothing is kept. Parts the address chooses among many go in `store=chosen_parts`, where
+    they cannot push out the parts every page needs."""
     key = f"{_parts_prefix(request)}:{name}"
-    part = live_parts.get(key)
+    part = store.get(key)
     if part is None:
         part = build()
-        live_parts.set(key, part, version=content_version(request))
+        store.set(key, part, version=content_version(request))
     return part
 
 

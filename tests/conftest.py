@@ -168,12 +168,13 @@ def empty_cache():
     whose content and learner versions start again from the same numbers)."""
     from django.core.cache import caches
 
-    from core.cache import live_parts
+    from core.cache import chosen_parts, live_parts
 
     def empty():
         caches["pages"].clear()
         caches["learner_pages"].clear()
         live_parts.clear()
+        chosen_parts.clear()
 
     empty()
     yield

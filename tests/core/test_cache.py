@@ -3,6 +3,9 @@ change at once, never carry one learner's data to another, and are chosen by con
 the address a visitor types (junk query strings, unknown slugs and junk comparisons are answered
 but not kept)."""
 
+import itertools
+import re
+
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
@@ -11,9 +14,10 @@ from django.urls import reverse
 from reversion.models import Version
 
 from careers.models import Role
-from core.cache import live_parts, one_content_change
+from core.cache import chosen_parts, live_parts, one_content_change
 from core.models import ContentStatus, ContentVersion
-from roadmaps.models import RoadmapStep
+from roadmaps.models import RoadmapStep, Status
+from roadmaps.services import progress_set
 from tests.content import (
     admin_change,
     admin_form_data,
@@ -26,6 +30,7 @@ from tests.html import attribute, select, select_one
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
+CSRF_HEADER = re.compile(r'"X-CSRFToken": "([^"]+)"')
 
 
 @pytest.fixture
@@ -93,6 +98,78 @@ def test_signed_in_junk_comparisons_keep_no_new_content_part(learner_client, rol
         assert response.status_code == 200
 
     assert kept_parts() == parts
+
+
+def kept_comparisons() -> int:
+    return len(chosen_parts._parts)
+
+
+def test_a_comparison_in_any_order_renders_its_sections_once_per_content_version(
+    client, learner, roles, django_assert_max_num_queries
+):
+    signed_in = Client()
+    signed_in.force_login(learner)
+    first = client.get("/compare/?roles=role-2&roles=role-0").content.decode()
+    with django_assert_max_num_queries(1):  # the content version; nothing else is built
+        again = client.get("/compare/?roles=role-2&roles=role-0").content.decode()
+    assert signed_in.get("/compare/?roles=role-2&roles=role-0").status_code == 200
+    assert kept_comparisons() == 1
+    assert CSRF_HEADER.sub("", again) == CSRF_HEADER.sub("", first)  # a token per answer
+    assert first.index("Role 2 vs Role 0") > 0
+
+    client.get("/compare/?roles=role-0&roles=role-2")  # another order is another comparison
+    assert kept_comparisons() == 2
+
+    role = roles[2]
+    role.name = "Renamed role"
+    role.save()
+    html = signed_in.get("/compare/?roles=role-2&roles=role-0").content.decode()
+    assert "Renamed role vs Role 0" in html
+    assert kept_comparisons() == 1  # the old version's sections are let go
+
+
+def test_comparisons_the_address_chooses_never_push_out_the_parts_every_page_needs(
+    client, roles, monkeypatch
+):
+    monkeypatch.setattr(chosen_parts, "size", 3)
+    client.get("/compare/")
+    parts = set(live_parts._parts)
+
+    for first, second in itertools.permutations(["role-0", "role-1", "role-2", "role-3"], 2):
+        assert client.get(f"/compare/?roles={first}&roles={second}&x=1").status_code == 200
+
+    assert kept_comparisons() == 3
+    assert set(live_parts._parts) == parts
+
+
+def test_learners_share_a_comparison_s_sections_but_each_sees_only_their_own_gap(
+    client, learner, other_learner, roles
+):
+    mine, theirs = Client(), Client()
+    mine.force_login(learner)
+    theirs.force_login(other_learner)
+    skills = [link.skill for link in roles[0].role_skills.all()]
+    progress_set(user=learner, skill=skills[0], status=Status.DONE)
+    for skill in skills[1:3]:
+        progress_set(user=other_learner, skill=skill, status=Status.DONE)
+    url = "/compare/?roles=role-0&roles=role-1"
+
+    pages = []
+    for _ in range(2):  # interleaved, so any shared state would show on the other's page
+        for viewer in (mine, theirs, client):
+            pages.append(viewer.get(url).content.decode())
+    gap = f"{roles[0].short_name}:</strong> {{}} of 8 skills done"
+    for my_page, their_page, visitor_page in (pages[:3], pages[3:]):
+        assert gap.format(1) in my_page and gap.format(2) not in my_page
+        assert gap.format(2) in their_page and gap.format(1) not in their_page
+        assert "Your gap" not in visitor_page
+        my_token = CSRF_HEADER.search(my_page)[1]
+        assert my_token not in their_page and my_token not in visitor_page
+
+    (sections,) = chosen_parts._parts.values()
+    shared = "".join(sections)
+    assert "Your gap" not in shared and "csrf" not in shared.lower()
+    assert learner.email not in shared and other_learner.email not in shared
 
 
 @pytest.mark.parametrize(
