@@ -419,6 +419,17 @@ _learner_states = Precompiled(
 )
 
 
+# Every page of a learner's that shows their goals or plan reads these (see Precompiled).
+_followed_slugs = Precompiled(
+    lambda user_id: Follow.objects.filter(user_id=user_id).values_list("roadmap__role__slug")
+)
+_pace = Precompiled(
+    lambda user_id: LearningPlan.objects.filter(user_id=user_id).values_list(
+        "hours_per_week", "target_date"
+    )
+)
+
+
 class ProgressQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user)
@@ -614,6 +625,12 @@ class Follow(models.Model):
     def __str__(self):
         return f"{self.user} follows {self.roadmap}"
 
+    @staticmethod
+    def slugs_of(user) -> list[str]:
+        """The roadmaps `user` follows, by slug, in the order followed: compiled once, as every
+        learner page that shows their goals reads them."""
+        return [slug for (slug,) in _followed_slugs.rows(user.pk)]
+
 
 class LearningPlan(models.Model):
     """A learner's pace: hours a week and, if they want one, a date to finish by."""
@@ -631,3 +648,10 @@ class LearningPlan(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.hours_per_week} h a week"
+
+    @staticmethod
+    def pace_of(user) -> tuple[int, date | None] | None:
+        """(hours a week, target date or None) as `user` chose them, or None: compiled once, as
+        every learner page that shows their plan reads it."""
+        rows = _pace.rows(user.pk)
+        return rows[0] if rows else None

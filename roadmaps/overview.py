@@ -80,8 +80,7 @@ def progress_overview(user, request: HttpRequest) -> dict:
 def followed_slugs(request: HttpRequest) -> list[str]:
     """The viewer's goals, by roadmap slug, in the order followed: one query when signed in."""
     if request.user.is_authenticated:
-        follows = Follow.objects.filter(user=request.user)
-        return list(follows.values_list("roadmap__role__slug", flat=True))
+        return Follow.slugs_of(request.user)
     return session_follows(request.session)
 
 
@@ -97,8 +96,7 @@ def learning_pace(request: HttpRequest) -> tuple[int, date | None]:
     pace the effort estimates assume."""
     default = LearningPlan._meta.get_field("hours_per_week").default
     if request.user.is_authenticated:
-        row = LearningPlan.objects.filter(user=request.user)
-        return row.values_list("hours_per_week", "target_date").first() or (default, None)
+        return LearningPlan.pace_of(request.user) or (default, None)
     stored = request.session.get(SESSION_PLAN) or {}
     target = stored.get("target_date")
     return stored.get("hours_per_week", default), date.fromisoformat(target) if target else None
