@@ -1,7 +1,7 @@
 """The settings module, run the way a self-hoster runs it: as a fresh process."""
 
-import ast
 import os
+import runpy
 import secrets
 import subprocess
 import sys
@@ -79,27 +79,32 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions(db):
         assert cursor.fetchone()[0] in ("wal", "memory")
 
 
-def _database_options(**env: str) -> dict:
-    """The OPTIONS the settings give the default database (no connection is made)."""
-    code = "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS'))"
-    result = manage("shell", "--no-imports", "-c", code, **env)
-    assert result.returncode == 0, result.stderr
-    return ast.literal_eval(result.stdout.strip())
+def _database_options(monkeypatch, **env: str) -> dict:
+    """The OPTIONS the settings module gives the default database with this environment, read
+    by running the module apart from the loaded settings (no connection is made)."""
+    monkeypatch.delenv("DJANGO_DB_PREPARED_STATEMENTS", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    settings = runpy.run_path(str(REPO_ROOT / "config" / "settings.py"))
+    return settings["DATABASES"]["default"].get("OPTIONS")
 
 
-def test_postgresql_binds_on_the_server_so_repeated_statements_are_prepared():
-    options = _database_options(DATABASE_URL="postgres://careers:pw@db.internal:5432/careers")
+def test_postgresql_binds_on_the_server_so_repeated_statements_are_prepared(monkeypatch):
+    url = "postgres://careers:pw@db.internal:5432/careers"
+    options = _database_options(monkeypatch, DATABASE_URL=url)
     assert options == {"server_side_binding": True, "prepare_threshold": 5}
 
 
-def test_prepared_statements_can_be_turned_off_for_a_pooler_and_url_options_are_kept():
+def test_prepared_statements_can_be_turned_off_for_a_pooler_and_url_options_are_kept(
+    monkeypatch,
+):
     url = "postgres://careers:pw@db.internal:5432/careers?sslmode=require"
-    assert _database_options(DATABASE_URL=url) == {
+    assert _database_options(monkeypatch, DATABASE_URL=url) == {
         "server_side_binding": True,
         "prepare_threshold": 5,
         "sslmode": "require",
     }
-    off = _database_options(DATABASE_URL=url, DJANGO_DB_PREPARED_STATEMENTS="false")
+    off = _database_options(monkeypatch, DATABASE_URL=url, DJANGO_DB_PREPARED_STATEMENTS="false")
     assert off == {"sslmode": "require"}
 
 
