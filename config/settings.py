@@ -304,7 +304,7 @@ PAGE_CACHE_SECONDS = envint("DJANGO_PAGE_CACHE_SECONDS", 3600)
 CONTENT_PARTS_PER_PROCESS = envint("DJANGO_CONTENT_PARTS_PER_PROCESS", 1000)
 # Comparisons are content parts too, one per selection of roles in the order asked (a quiz
 # links its ranking): a store of their own, so the addresses visitors type cannot push out the
-# parts every page needs. About 120 KB each in memory (benchmarks/README.md).
+# parts every page needs. About 115 KB each in memory (benchmarks/README.md).
 COMPARISONS_PER_PROCESS = envint("DJANGO_COMPARISONS_PER_PROCESS", 50)
 
 # Bulk editing in the admin (core/bulk.py): CSV export needs the view permission, import the
