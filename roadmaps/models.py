@@ -629,7 +629,7 @@ class Follow(models.Model):
     def slugs_of(user) -> list[str]:
         """The roadmaps `user` follows, by slug, in the order followed: compiled once, as every
         learner page that shows their goals reads them."""
-        return [slug for (slug,) in _followed_slugs.rows(user.pk)]
+        return [slug for (slug,) in _followed_slugs.rows(user.pk, using=Follow.objects.db)]
 
 
 class LearningPlan(models.Model):
@@ -653,5 +653,5 @@ class LearningPlan(models.Model):
     def pace_of(user) -> tuple[int, date | None] | None:
         """(hours a week, target date or None) as `user` chose them, or None: compiled once, as
         every learner page that shows their plan reads it."""
-        rows = _pace.rows(user.pk)
+        rows = _pace.rows(user.pk, using=LearningPlan.objects.db)
         return rows[0] if rows else None

@@ -1,4 +1,5 @@
-"""The settings module, run the way a self-hoster runs it: as a fresh process."""
+"""The settings module, run the way a self-hoster runs it: as a fresh process, or (to read what
+it computes from an environment) apart from the settings already loaded."""
 
 import os
 import runpy
