@@ -165,6 +165,54 @@ def test_targets_are_judged_against_healthz_and_the_unscaled_run():
     assert not verdicts["htmx status-change response ≤ 1,500 bytes (uncompressed)"]
 
 
+def test_runs_of_one_target_add_up_to_its_throughput_worst_p99_and_every_error():
+    runs = [
+        WrkResult(1000, 5.0, 20.0, 2000, socket_errors={"read": 1}),
+        WrkResult(500, 9.0, 250.0, 1000, non_2xx_3xx=2),
+        WrkResult(1000, 6.0, 30.0, 2000, socket_errors={"read": 2, "timeout": 1}),
+    ]
+    combined = WrkResult.combined(runs)
+    # 5,000 requests in 2 + 2 + 2 seconds.
+    assert combined.requests == 5000
+    assert combined.requests_per_second == pytest.approx(5000 / 6)
+    assert combined.p99_ms == 250.0
+    assert combined.p50_ms == 6.0
+    assert combined.socket_errors == {"read": 3, "timeout": 1}
+    assert combined.errors == 6
+
+
+def test_a_target_measured_beside_healthz_is_judged_against_that_healthz():
+    """The machine slowed down after the run's own /healthz: 1,000 req/s then, 600 beside
+    the roadmap. 240 req/s is 0.24 of the first and 0.40 of the second."""
+    real = _run(1, {"/healthz": 1000, "role": 600})
+    real["measurements"].append(
+        Measurement(
+            Target("roadmap", "/", "signed-in"),
+            WrkResult(240, 1.0, 5.0, 100),
+            200,
+            floor=WrkResult(600, 1.0, 5.0, 100),
+        )
+    )
+    # Ten times the content: the machine is faster again, and so is /healthz beside it.
+    scaled = _run(10, {"/healthz": 1000, "role": 600})
+    scaled["measurements"].append(
+        Measurement(
+            Target("roadmap", "/", "signed-in"),
+            WrkResult(360, 1.0, 5.0, 100),
+            200,
+            floor=WrkResult(1000, 1.0, 5.0, 100),
+        )
+    )
+    verdicts = {v.name: v for v in evaluate([real, scaled], connections=16)}
+    assert verdicts["[×1] roadmap throughput ≥ 0.3 of /healthz"].passed
+    assert verdicts["[×1] roadmap throughput ≥ 0.3 of /healthz"].detail == "0.40"
+    assert verdicts["[×10] roadmap throughput ≥ 0.3 of /healthz"].passed
+    # 240 → 360 req/s looks faster, but /healthz beside it went 600 → 1,000: each request
+    # takes 1.11 times as many /healthz requests' time as before.
+    ratio = verdicts["×10 content: roadmap time per request ≤ 1.5× the real content's"]
+    assert ratio.detail == "1.11×"
+
+
 @pytest.fixture
 def real_content(db):
     load_site_content()
