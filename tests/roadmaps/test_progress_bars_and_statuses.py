@@ -27,6 +27,15 @@ def test_a_roadmap_progress_bar_is_plain_rectangles():
     assert _plain_rectangles(select_one(html, "svg.progress-svg")) == ["40%", "20%"]
 
 
+def test_a_progress_bar_is_built_once_per_tally_and_the_kept_ones_are_bounded():
+    tally = Tally(total=10, done=4, skipped=2, learning=1)
+    assert progress_bar(Tally(total=10, done=4, skipped=2, learning=1)) is progress_bar(tally)
+    # Another count is another bar, never the remembered one.
+    assert "5 of 10 steps" in progress_bar(Tally(total=10, done=5, skipped=2, learning=1))
+    assert "1 in progress" not in progress_bar(Tally(total=10, done=4, skipped=2, learning=0))
+    assert progress_bar.cache_info().maxsize == 4096
+
+
 def test_the_career_fit_bars_are_plain_rectangles_in_percent_of_the_track(client):
     make_fit_quiz()
     sitting = start(client, "career-fit")
