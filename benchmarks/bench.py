@@ -113,6 +113,9 @@ class Measurement:
     check_status: int  # the answer to one request before the run: 200 expected
     # /healthz measured just before and after the target (FLOOR_BESIDE_SECONDS), if it was.
     floor: WrkResult | None = None
+    # Workers gunicorn started while the target was measured (max_requests recycles them; a
+    # new one warms up, taking CPU from the others): None when its log does not say.
+    restarts: int | None = None
 
     def share(self, run_floor: float) -> float:
         """Throughput as a share of /healthz's: of the /healthz measured beside it, else of
@@ -372,6 +375,11 @@ def measure_beside_floor(
     return WrkResult.combined([before, after]), result
 
 
+def workers_booted(site: Gunicorn) -> int:
+    """How many workers gunicorn has started so far (0 when its log level hides it)."""
+    return site.log_path.read_text(errors="replace").count("Booting worker with pid")
+
+
 def gunicorn_settings() -> dict:
     """workers and threads as gunicorn.conf.py computes them in this environment."""
     config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
@@ -417,6 +425,7 @@ def measure(scale: int, options: argparse.Namespace, scratch: Path) -> dict:
                 else:
                     check = site.get(target.path, headers=headers)[0]
                 url = site.url + target.path
+                booted = workers_booted(site)
                 # Warm up: every worker loads its code, templates and page cache.
                 run_wrk(url, duration=1, **wrk_options)
                 if target.kind in SHARE_TARGETS:
@@ -425,7 +434,8 @@ def measure(scale: int, options: argparse.Namespace, scratch: Path) -> dict:
                     )
                 else:
                     floor, result = None, run_wrk(url, duration=options.duration, **wrk_options)
-                measurement = Measurement(target, result, check, floor)
+                restarts = workers_booted(site) - booted if booted else None
+                measurement = Measurement(target, result, check, floor, restarts)
                 run["measurements"].append(measurement)
                 print(
                     f"  {target.name:<22} {result.requests_per_second:9.1f} req/s"
@@ -433,7 +443,7 @@ def measure(scale: int, options: argparse.Namespace, scratch: Path) -> dict:
                     flush=True,
                 )
             # gunicorn.conf.py recycles workers after max_requests; a fresh worker starts cold.
-            booted = site.log_path.read_text(errors="replace").count("Booting worker with pid")
+            booted = workers_booted(site)
             running = run["gunicorn"]["running_workers"]
             # None when the log level hides gunicorn's "Booting worker" lines.
             run["gunicorn"]["worker_restarts"] = booted - running if booted else None
@@ -463,7 +473,7 @@ def print_table(run: dict, baseline: dict | None, options: argparse.Namespace) -
     )
     header = (
         f"{'target':<24}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
-        f"{'healthz beside':>16}{'÷healthz':>10}"
+        f"{'healthz beside':>16}{'÷healthz':>10}{'restarts':>10}"
     )
     if baseline:
         header += f"{'time ×' + str(run['scale']) + '/×1':>12}"
@@ -477,6 +487,7 @@ def print_table(run: dict, baseline: dict | None, options: argparse.Namespace) -
         line = (
             f"{m.target.name:<24}{r.requests_per_second:>10.1f}{r.p50_ms:>9.1f}{r.p99_ms:>9.1f}"
             f"{r.errors:>8}{beside:>16}{m.share(floor):>10.2f}"
+            f"{'?' if m.restarts is None else m.restarts:>10}"
         )
         if baseline and m.target.name in before:
             line += f"{time_ratio(before[m.target.name], m):>12.2f}"
@@ -594,6 +605,7 @@ def _jsonable(run: dict) -> dict:
                 "errors": m.result.errors,
                 "check_status": m.check_status,
                 "healthz_beside": asdict(m.floor) if m.floor else None,
+                "restarts": m.restarts,
                 "healthz_share": m.share(healthz_rate(run)),
             }
         )
