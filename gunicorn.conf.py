@@ -24,8 +24,8 @@ graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 20))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 5))
 # Recycle workers now and then so a slow leak can never take the site down; rarely, since a
 # fresh worker starts with an empty page cache (benchmarks/README.md: how often is too often).
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 20000))
-max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", 2000))
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 100_000))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", 10_000))
 # Load Django once in the master: workers fork ready to serve, so starting, replacing a killed
 # worker and recycling cost milliseconds, and the workers share the loaded code's memory.
 # (A code upgrade then needs a restart, not a HUP; docs/deploy.md restarts.)
