@@ -9,10 +9,12 @@ import os
 import time
 
 bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
-# Two workers per core plus one, the usual starting point for a mostly I/O-bound site; a
-# few threads each let one worker overlap database waits.
+# Two workers per core plus one, the usual starting point for a mostly I/O-bound site. One
+# thread each: the site's queries take microseconds, so a second thread had little database
+# wait to overlap, and waited for its worker's interpreter lock instead after every socket
+# write and query, which doubled the slowest answers (benchmarks/README.md).
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", 2))
+threads = int(os.environ.get("GUNICORN_THREADS", 1))
 # At most four connections per thread in a worker (gunicorn's default is 1,000). A client's
 # kept-alive connections all stayed with the worker that first accepted them, so a proxy's or
 # a benchmark's 16 could all sit in one worker, with one core to serve them, while the others
