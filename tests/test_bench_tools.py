@@ -181,28 +181,23 @@ def test_runs_of_one_target_add_up_to_its_throughput_worst_p99_and_every_error()
     assert combined.errors == 6
 
 
+def _roadmap_beside(rate: float, healthz_beside: float) -> Measurement:
+    return Measurement(
+        Target("roadmap", "/", "signed-in"),
+        WrkResult(rate, 1.0, 5.0, 100),
+        200,
+        floor=WrkResult(healthz_beside, 1.0, 5.0, 100),
+    )
+
+
 def test_a_target_measured_beside_healthz_is_judged_against_that_healthz():
     """The machine slowed down after the run's own /healthz: 1,000 req/s then, 600 beside
     the roadmap. 240 req/s is 0.24 of the first and 0.40 of the second."""
     real = _run(1, {"/healthz": 1000, "role": 600})
-    real["measurements"].append(
-        Measurement(
-            Target("roadmap", "/", "signed-in"),
-            WrkResult(240, 1.0, 5.0, 100),
-            200,
-            floor=WrkResult(600, 1.0, 5.0, 100),
-        )
-    )
+    real["measurements"].append(_roadmap_beside(240, healthz_beside=600))
     # Ten times the content: the machine is faster again, and so is /healthz beside it.
     scaled = _run(10, {"/healthz": 1000, "role": 600})
-    scaled["measurements"].append(
-        Measurement(
-            Target("roadmap", "/", "signed-in"),
-            WrkResult(360, 1.0, 5.0, 100),
-            200,
-            floor=WrkResult(1000, 1.0, 5.0, 100),
-        )
-    )
+    scaled["measurements"].append(_roadmap_beside(360, healthz_beside=1000))
     verdicts = {v.name: v for v in evaluate([real, scaled], connections=16)}
     assert verdicts["[×1] roadmap throughput ≥ 0.3 of /healthz"].passed
     assert verdicts["[×1] roadmap throughput ≥ 0.3 of /healthz"].detail == "0.40"
