@@ -166,39 +166,54 @@ class LearnerVersion(models.Model):
         return f"UPDATE {table} SET number = number + 1 WHERE user_id = %s"
 
     @classmethod
-    def bump_with(cls, user_id: int, update: str, params: list) -> bool:
+    def bump_with(
+        cls, user_id: int, update: str, params: list, *, then: tuple[str, list]
+    ) -> tuple[bool, list[tuple]]:
         """Run `update` (one plain UPDATE of the learner's rows) and, if it changed a row, bump
-        their version in the same transaction; whether it changed one. PostgreSQL runs both as
-        one statement: one round trip and one commit, where a transaction of two statements
-        takes four (BEGIN, both, COMMIT), each costing the worker as much CPU as a statement.
-        The rows are updated before the version, as every other write of a learner's is, so
-        two such writes never deadlock, each holding a lock the other waits for."""
+        their version in the same transaction; then run the query `then` (SQL and parameters;
+        none of its rows all NULL). Whether a row changed, and the query's rows.
+
+        PostgreSQL runs all of it as one statement: one round trip and one commit, where a
+        transaction of two statements takes four (BEGIN, both, COMMIT), each costing the worker
+        as much CPU as a statement. There `then` reads the rows as they were before the change
+        (the parts of one statement share its snapshot) where SQLite's reads them after: the
+        caller puts its change on top of what it reads. The rows are updated before the
+        version, as every other write of a learner's is, so two such writes never deadlock,
+        each holding a lock the other waits for."""
+        read, read_params = then
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
+                # The count on a row of its own, joined to the query's: there even if it has none.
                 cursor.execute(
-                    f"WITH changed AS ({update} RETURNING 1){cls._bump_after()}", [*params, user_id]
+                    f"WITH changed AS ({update} RETURNING 1){cls._bumped_after_changes()}"
+                    " SELECT counted.number, read.* FROM"
+                    " (SELECT count(*) AS number FROM changed) AS counted"
+                    f" LEFT JOIN ({read}) AS read ON TRUE",
+                    [*params, user_id, *read_params],
                 )
-                return cursor.fetchone()[0] > 0
+                rows = cursor.fetchall()
+                read_rows = [row[1:] for row in rows if any(v is not None for v in row[1:])]
+                return rows[0][0] > 0, read_rows
             with transaction.atomic(using=connection.alias):
                 cursor.execute(update, params)
                 changed = cursor.rowcount > 0
                 if changed:
                     cursor.execute(cls.bump_sql(), [user_id])
-            return changed
+                cursor.execute(read, read_params)
+                return changed, cursor.fetchall()
 
     @classmethod
     def bumped_by(cls, sql: str, params) -> int | None:
         """The learner whose version the statement `sql` bumps, or None if it bumps none."""
         if sql == cls.bump_sql():
             return params[0]
-        if sql.endswith(cls._bump_after()):
-            return params[-1]
+        bump = cls._bumped_after_changes()
+        if bump in sql:
+            # The learner is the bump's one parameter, after those of the statement before it.
+            return params[sql[: sql.index(bump)].count("%s")]
         return None
 
     @classmethod
-    def _bump_after(cls) -> str:
+    def _bumped_after_changes(cls) -> str:
         # The version is bumped only once `changed` has run: its rows are locked first.
-        return (
-            f", bumped AS ({cls.bump_sql()} AND EXISTS (SELECT FROM changed))"
-            " SELECT count(*) FROM changed"
-        )
+        return f", bumped AS ({cls.bump_sql()} AND EXISTS (SELECT FROM changed))"

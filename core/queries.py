@@ -31,13 +31,23 @@ class Precompiled:
         self._lock = threading.Lock()
 
     def rows(self, *values, using: str = "default") -> list[tuple]:
-        sql, params, converters = self._compile(using, len(values))
-        connection = connections[using]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [values[p.index] if isinstance(p, _Value) else p for p in params])
-            rows = cursor.fetchall()
+        sql, params = self.statement(*values, using=using)
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            return self.converted(cursor.fetchall(), using=using)
+
+    def statement(self, *values, using: str = "default") -> tuple[str, list]:
+        """The SQL and parameters that read the rows for `values`: to run inside another
+        statement, whose rows then go through `converted`."""
+        sql, params, _ = self._compile(using, len(values))
+        return sql, [values[p.index] if isinstance(p, _Value) else p for p in params]
+
+    def converted(self, rows: list[tuple], *, using: str = "default") -> list[tuple]:
+        """`rows` read by `statement`, with Python values where the database has its own."""
+        converters = self._compiled[using][2]
         if not converters:
             return rows
+        connection = connections[using]
         converted = []
         for row in rows:
             row = list(row)

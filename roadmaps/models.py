@@ -419,6 +419,14 @@ _learner_states = Precompiled(
 )
 
 
+# Read in the same statement as a status change (see ProgressQuerySet.change_status).
+_learner_statuses = Precompiled(
+    lambda user_id: Progress.objects.filter(user_id=user_id).values_list(
+        "skill_id", "project_id", "skill__slug", "project__slug", "status"
+    )
+)
+
+
 # Every page of a learner's that shows their goals or plan reads these (see Precompiled).
 _followed_slugs = Precompiled(
     lambda user_id: Follow.objects.filter(user_id=user_id).values_list("roadmap__role__slug")
@@ -460,14 +468,17 @@ class ProgressQuerySet(models.QuerySet):
         review_due: date | None,
         skill_id: int | None = None,
         project_id: int | None = None,
-    ) -> bool:
-        """Change the learner's row for one skill (`skill_id=`) or project (`project_id=`) and
-        bump their version with it (`LearnerVersion.bump_with`), in plain SQL: every status
-        change runs it, and through the ORM the UPDATE took 560 µs against 47 µs, nearly all of
-        it building the query. For a skill, marking it done schedules its review on
-        `review_due`, unless it was done already (its schedule stays); any other status takes
-        it off the review list. Whether the learner must refresh it is the reviews' business,
-        not the status's. False when the learner has no row yet."""
+    ) -> dict[tuple[str, str], str] | None:
+        """Change the learner's row for one skill (`skill_id=`) or project (`project_id=`),
+        bump their version with it and read all their statuses after it
+        (`LearnerVersion.bump_with`), in plain SQL: every status change runs it, and through
+        the ORM the UPDATE took 560 µs against 47 µs, nearly all of it building the query. For
+        a skill, marking it done schedules its review on `review_due`, unless it was done
+        already (its schedule stays); any other status takes it off the review list. Whether
+        the learner must refresh it is the reviews' business, not the status's.
+
+        The learner's statuses, as `statuses()` gives them, or None when they have no row
+        for it yet."""
         target = ("skill_id", skill_id) if skill_id else ("project_id", project_id)
         ops = connection.ops  # the connection LearnerVersion.bump_with runs the UPDATE on
         assignments = ["status = %s", "updated_at = %s"]
@@ -482,11 +493,22 @@ class ProgressQuerySet(models.QuerySet):
         elif skill_id:
             assignments += ["review_due = NULL", "review_stage = 0"]
         table = ops.quote_name(self.model._meta.db_table)
-        return LearnerVersion.bump_with(
+        changed, rows = LearnerVersion.bump_with(
             user_id,
             f"UPDATE {table} SET {', '.join(assignments)} WHERE user_id = %s AND {target[0]} = %s",
             [*params, user_id, target[1]],
+            then=_learner_statuses.statement(user_id, using=connection.alias),
         )
+        if not changed:
+            return None
+        statuses = {}
+        for skill, project, skill_slug, project_slug, was in _learner_statuses.converted(
+            rows, using=connection.alias
+        ):
+            key = ("skill", skill_slug) if skill else ("project", project_slug)
+            # PostgreSQL read the changed row as it was (see bump_with).
+            statuses[key] = str(status) if (skill if skill_id else project) == target[1] else was
+        return statuses
 
     def started(self):
         return self.exclude(status=Status.NOT_STARTED)

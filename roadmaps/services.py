@@ -30,11 +30,13 @@ def progress_set(
     skill: Skill | None = None,
     project: Project | None = None,
     at: datetime | None = None,
-) -> None:
+) -> dict[tuple[str, str], str]:
     """Record a learner's status for a skill or a project, and bump their version in the same
     transaction, so no page of theirs kept before outlives it. The last write wins; the
     database constraint makes a second row for the same thing impossible even under
-    concurrent posts."""
+    concurrent posts. Returns all the learner's statuses after it, as `statuses()` does: a
+    status change shows every number it moves, and the usual change reads them in its own
+    statement."""
     at = at or timezone.now()
     due = first_review(local_date(at)) if skill else None
     change = {
@@ -47,8 +49,9 @@ def progress_set(
     }
     # One UPDATE when the row exists (the usual case: a learner changes a status); a first
     # status inserts, and the loser of two racing first inserts updates the winner's row.
-    if Progress.objects.change_status(**change):
-        return
+    statuses = Progress.objects.change_status(**change)
+    if statuses is not None:
+        return statuses
     try:
         with transaction.atomic():
             Progress.objects.create(
@@ -61,7 +64,8 @@ def progress_set(
             )
             LearnerVersion.bump(user.pk)
     except IntegrityError:
-        Progress.objects.change_status(**change)
+        statuses = Progress.objects.change_status(**change)
+    return statuses if statuses is not None else Progress.objects.for_user(user).statuses()
 
 
 def review_record(*, user, skill: Skill, passed: bool, today: date | None = None) -> bool:

@@ -218,15 +218,15 @@ def _status_change(
         return _status_refused(request, roadmap)
     kind, target_slug = step.target_key
     if request.user.is_authenticated:
-        progress_set(user=request.user, status=status, **{kind: step.target})
+        statuses = progress_set(user=request.user, status=status, **{kind: step.target})
     else:
         session_progress_set(request.session, kind=kind, slug=target_slug, status=status)
+        statuses = visitor_statuses(request)
     announcement = f"{step.name}: {status.label}."
     if not request.htmx:
         messages.success(request, announcement)
         return redirect(_next_url(request, f"{roadmap.get_absolute_url()}#step-{step.pk}"))
     # Every number on the page that this status moves, out of band; nothing else to fetch.
-    statuses = visitor_statuses(request)
     level_tally, tally = level.progress_for(statuses), roadmap.progress_for(statuses)
     context = {
         "changed": [

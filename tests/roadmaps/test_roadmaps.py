@@ -283,15 +283,18 @@ def test_the_database_refuses_a_second_progress_row_for_the_same_skill(learner, 
         )
 
 
-def test_changing_a_recorded_status_is_one_update_with_the_learner_s_version_bump(
+def test_changing_a_recorded_status_is_one_update_with_the_version_bump_and_the_statuses_read(
     learner, roadmaps, django_assert_max_num_queries
 ):
     skill = _first_skill_step(roadmaps[0]).skill
+    project = _first_project_step(roadmaps[0]).project
     progress_set(user=learner, skill=skill, status=Status.LEARNING)
+    progress_set(user=learner, project=project, status=Status.SKIPPED)
     version = LearnerVersion.current(learner.pk)
-    with django_assert_max_num_queries(4) as queries:
-        progress_set(user=learner, skill=skill, status=Status.DONE)
-    assert Progress.objects.get(user=learner, skill=skill).status == Status.DONE
+    with django_assert_max_num_queries(5) as queries:
+        statuses = progress_set(user=learner, skill=skill, status=Status.DONE)
+    assert statuses == {("skill", skill.slug): "done", ("project", project.slug): "skipped"}
+    assert statuses == Progress.objects.for_user(learner).statuses()
     assert LearnerVersion.current(learner.pk) == version + 1
     sql = [query["sql"] for query in queries.captured_queries]
     if connection.vendor == "postgresql":  # one statement: one round trip, one commit
@@ -301,8 +304,30 @@ def test_changing_a_recorded_status_is_one_update_with_the_learner_s_version_bum
             "SAVEPOINT",
             "UPDATE",
             "UPDATE",
+            "SELECT",
             "RELEASE",
         ]
+
+
+def test_the_statuses_a_change_returns_are_the_learner_s_own_after_it_whatever_ids_collide(
+    learner, other_learner, roadmaps
+):
+    # A project and a skill with the same id: changing one must not show as the other.
+    skill = _first_skill_step(roadmaps[0]).skill
+    project = _first_project_step(roadmaps[0]).project
+    twin = Skill.objects.filter(pk=project.pk).first() or Skill.objects.create(
+        name="Twin", slug="twin", pk=project.pk
+    )
+    progress_set(user=learner, skill=twin, status=Status.LEARNING)
+    progress_set(user=other_learner, skill=skill, status=Status.LEARNING)
+    first = progress_set(user=learner, project=project, status=Status.LEARNING)  # inserts
+    changed = progress_set(user=learner, project=project, status=Status.DONE)  # updates
+    assert first == {("skill", twin.slug): "learning", ("project", project.slug): "learning"}
+    assert changed == {("skill", twin.slug): "learning", ("project", project.slug): "done"}
+    assert changed == Progress.objects.for_user(learner).statuses()
+    assert progress_set(user=other_learner, skill=skill, status=Status.SKIPPED) == {
+        ("skill", skill.slug): "skipped"
+    }
 
 
 def test_a_first_status_that_loses_a_race_to_another_tab_updates_the_winner_s_row(
@@ -317,7 +342,7 @@ def test_a_first_status_that_loses_a_race_to_another_tab_updates_the_winner_s_ro
         Progress.objects.create(
             user=learner, skill=skill, status="learning", updated_at=change["at"]
         )
-        return False
+        return None
 
     monkeypatch.setattr(ProgressQuerySet, "change_status", another_tab_inserts_first)
     progress_set(user=learner, skill=skill, status=Status.DONE)
@@ -354,7 +379,7 @@ def test_changing_a_status_the_learner_never_recorded_writes_nothing(learner, ro
     changed = Progress.objects.change_status(
         user_id=learner.pk, skill_id=skill.pk, status="done", at=timezone.now(), review_due=None
     )
-    assert changed is False
+    assert changed is None
     assert LearnerVersion.current(learner.pk) == version  # progress_set inserts, then bumps
     assert not Progress.objects.exists()
 
