@@ -198,12 +198,14 @@ def test_each_worker_renders_the_main_pages_before_it_takes_requests(site):
     deadline = time.monotonic() + 20
     while True:
         log = site.log_path.read_text(errors="replace")
-        warmed = re.findall(r"Warmed up (\d+) pages in [\d.]+ s", log)
+        warmed = re.findall(r"Warmed up (\d+) pages in ([\d.]+) s", log)
         if len(warmed) >= 2 or time.monotonic() > deadline:
             break
         time.sleep(0.2)
     assert len(warmed) >= 2, site.log()
-    assert all(int(pages) == 24 for pages in warmed), warmed
+    # Every page, unless the worker spent its whole budget first (5 s: a slow or busy machine).
+    assert all(int(pages) == 24 or float(took) >= 5 for pages, took in warmed), warmed
+    assert all(int(pages) > 0 for pages, _ in warmed), warmed
 
 
 def test_three_thousand_junk_addresses_signed_in_and_out_grow_the_workers_by_less_than_50_mb(
